@@ -1,0 +1,23 @@
+# SegFace, Swin-B, CelebAMask-HQ at 224 x 224 (same recipe as 512).
+_base_ = './segface_swin-b_8xb4-300e_celebamask-hq-512x512.py'
+crop_size = (224, 224)
+resize = dict(
+    type='Resize',
+    scale=crop_size,
+    keep_ratio=False,
+    interpolation='bicubic',
+    backend='pillow')
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations'), resize,
+    dict(type='PackSegInputs')
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'), resize,
+    dict(type='LoadAnnotations'),
+    dict(type='PackSegInputs')
+]
+model = dict(data_preprocessor=dict(size=crop_size))
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+test_dataloader = dict(dataset=dict(pipeline=test_pipeline))

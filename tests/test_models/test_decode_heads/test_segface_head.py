@@ -1,0 +1,68 @@
+# Copyright (c) segface-mmseg contributors. All rights reserved.
+import pytest
+import torch
+
+from segface_mmseg.models import SegFaceHead
+from segface_mmseg.testing import reference_head
+
+
+def _head(num_classes=19, **kwargs):
+    return SegFaceHead(
+        in_channels=256, channels=256, num_classes=num_classes, **kwargs)
+
+
+@pytest.mark.parametrize('num_classes,expected', [(19, 3_509_888),
+                                                  (11, 3_507_840)])
+def test_parameter_count_equals_official(num_classes, expected):
+    # SEGFACE_SPEC 2.1: face_decoder 3,509,888 (19 classes), 3,507,840 (11);
+    # the positional-encoding frequencies are a buffer, not a parameter
+    head = _head(num_classes)
+    assert sum(p.numel() for p in head.parameters()) == expected
+    assert head.pe_layer.positional_encoding_gaussian_matrix.shape == (2,
+                                                                       128)
+    assert 'pe_layer.positional_encoding_gaussian_matrix' in \
+        head.state_dict()
+    assert not hasattr(head, 'conv_seg')
+
+
+@pytest.mark.parametrize('size', [(8, 8), (6, 10)])
+def test_forward_matches_reference(size):
+    head = _head(11).eval()
+    x = torch.randn(2, 256, *size)
+    with torch.no_grad():
+        logits = head((x, ))
+        expected = reference_head(head, x)
+    assert logits.shape == (2, 11, 4 * size[0], 4 * size[1])
+    torch.testing.assert_close(logits, expected, rtol=0, atol=1e-4)
+
+
+def test_batch_items_are_independent():
+    head = _head(5).eval()
+    x = torch.randn(3, 256, 4, 4)
+    with torch.no_grad():
+        batched = head((x, ))
+        single = head((x[1:2], ))
+    torch.testing.assert_close(batched[1:2], single, rtol=0, atol=1e-5)
+
+
+def test_every_parameter_gets_a_gradient():
+    head = _head(7).train()
+    head((torch.randn(2, 256, 4, 4), )).square().mean().backward()
+    missing = [n for n, p in head.named_parameters() if p.grad is None]
+    assert not missing
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match='in_channels'):
+        SegFaceHead(in_channels=128, channels=256, num_classes=3)
+    with pytest.raises(ValueError, match='divisible by 8'):
+        SegFaceHead(in_channels=260, channels=260, num_classes=3,
+                    transformer=dict(type='TwoWayTransformer',
+                                     embedding_dim=260, num_heads=4))
+    with pytest.raises(ValueError, match='embedding_dim'):
+        SegFaceHead(in_channels=256, channels=256, num_classes=3,
+                    transformer=dict(type='TwoWayTransformer',
+                                     embedding_dim=128))
+    with pytest.raises(ValueError, match='num_heads'):
+        SegFaceHead(in_channels=256, channels=256, num_classes=3,
+                    transformer=dict(type='TwoWayTransformer', num_heads=7))
