@@ -1,7 +1,6 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """Install SegFace-MMSeg, an MMSegmentation 1.x plugin for face parsing."""
 import os.path as osp
-
 from setuptools import find_packages, setup
 
 HERE = osp.dirname(osp.abspath(__file__))

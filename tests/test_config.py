@@ -3,16 +3,29 @@ import os.path as osp
 
 import pytest
 from mmengine.config import Config
-
 from mmseg.registry import DATASETS
+
 from .utils import CONFIG_DIR, all_config_paths, build_model, load_config
 
 CONFIGS = all_config_paths()
 
+# Official parameter counts (SEGFACE_SPEC 2.1, 19 classes) minus what the
+# official model holds but never uses: Swin's final LayerNorm(1024) (2,048)
+# and, for Swin-V2, the key biases that torchvision zeroes in every forward
+# (sum of the 24 blocks' widths: 12,032).
+OFFICIAL_PARAMS = {
+    'swin-b': 91_007_800 - 2_048,
+    'swinv2-b': 91_170_424 - 2_048 - 12_032,
+    'convnext-b': 91_828_992,
+    'mobilenetv3-l': 7_035_824,
+    'efficientnetv2-m': 57_036_916,
+    'r101': 47_256_256,
+}
+
 
 def test_configs_are_found():
     # guards against a glob that silently collects nothing
-    assert len(CONFIGS) >= 11
+    assert len(CONFIGS) >= 10
     assert osp.join(CONFIG_DIR, 'segface_swinb_celeba.py') in CONFIGS
 
 
@@ -34,3 +47,11 @@ def test_config_builds_model(path):
     num_classes = len(dataset_cls.METAINFO['classes'])
     assert model.decode_head.class_tokens.weight.shape == (num_classes, 256)
     assert model.neck.in_channels == list(raw.model.neck.in_channels)
+
+
+@pytest.mark.parametrize('backbone', sorted(OFFICIAL_PARAMS))
+def test_parameter_count_equals_official(backbone):
+    model = build_model(
+        f'segface/segface_{backbone}_8xb4-300e_celebamask-hq-512x512.py')
+    assert sum(p.numel() for p in model.parameters()) == \
+        OFFICIAL_PARAMS[backbone]

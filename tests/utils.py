@@ -7,7 +7,6 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
-
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
@@ -45,8 +44,9 @@ def demo_batch(batch_size, height, width, num_classes, seed=0):
     """Random images and labels in the ``data_preprocessor`` format."""
     gen = torch.Generator().manual_seed(seed)
     inputs = [
-        torch.randint(0, 256, (3, height, width), generator=gen,
-                      dtype=torch.uint8) for _ in range(batch_size)
+        torch.randint(
+            0, 256, (3, height, width), generator=gen, dtype=torch.uint8)
+        for _ in range(batch_size)
     ]
     samples = []
     for _ in range(batch_size):
@@ -62,8 +62,12 @@ def demo_batch(batch_size, height, width, num_classes, seed=0):
     return dict(inputs=inputs, data_samples=samples)
 
 
-def write_mmseg_layout(root, splits=('train', 'val'), num_images=2, size=32,
-                       num_classes=19, seed=0):
+def write_mmseg_layout(root,
+                       splits=('train', 'val'),
+                       num_images=2,
+                       size=32,
+                       num_classes=19,
+                       seed=0):
     """Write random images and labels in the converted (mmseg) layout."""
     import os
 

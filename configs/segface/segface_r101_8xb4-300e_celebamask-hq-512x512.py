@@ -10,5 +10,6 @@ model = dict(
         style='pytorch',
         norm_cfg=dict(type='BN', requires_grad=True),
         norm_eval=False,
-        init_cfg=dict(type='Pretrained', checkpoint='torchvision://resnet101')),
+        init_cfg=dict(type='Pretrained',
+                      checkpoint='torchvision://resnet101')),
     neck=dict(in_channels=[256, 512, 1024, 2048]))

@@ -1,6 +1,7 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
+
 from .face_classes import CELEBAMASK_HQ_CLASSES, palette_of
 
 
@@ -8,9 +9,10 @@ from .face_classes import CELEBAMASK_HQ_CLASSES, palette_of
 class CelebAMaskHQDataset(BaseSegDataset):
     """CelebAMask-HQ face parsing, 19 classes in SegFace's label order.
 
-    Expects the layout written by ``tools/dataset_converters/celebamask_hq.py``:
-    512 x 512 ``img_dir/{split}/{id}.jpg`` and ``ann_dir/{split}/{id}.png``
-    with label ids 0-18 (0 is background, a class of its own, hence
+    Expects the layout written by the converter
+    ``tools/dataset_converters/celebamask_hq.py``: 512 x 512
+    ``img_dir/{split}/{id}.jpg`` and ``ann_dir/{split}/{id}.png`` with label
+    ids 0-18 (0 is background, a class of its own, hence
     ``reduce_zero_label=False``). See ``face_classes`` for the
     left/right convention.
     """

@@ -34,9 +34,9 @@ FACE_PALETTE = {
 }
 
 CELEBAMASK_HQ_CLASSES = ('background', 'neck', 'skin', 'cloth', 'l_ear',
-                         'r_ear', 'l_brow', 'r_brow', 'l_eye', 'r_eye',
-                         'nose', 'mouth', 'l_lip', 'u_lip', 'hair', 'eye_g',
-                         'hat', 'ear_r', 'neck_l')
+                         'r_ear', 'l_brow', 'r_brow', 'l_eye', 'r_eye', 'nose',
+                         'mouth', 'l_lip', 'u_lip', 'hair', 'eye_g', 'hat',
+                         'ear_r', 'neck_l')
 # LaPa and Helen share one 11-class order.
 LAPA_CLASSES = ('background', 'skin', 'l_brow', 'r_brow', 'l_eye', 'r_eye',
                 'nose', 'u_lip', 'mouth', 'l_lip', 'hair')

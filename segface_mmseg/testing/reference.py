@@ -99,9 +99,9 @@ def reference_head(head, face_tokens):
     queries = tokens
     for block in transformer.layers:
         queries, keys = _block(block, queries, keys, tokens, key_pe)
-    queries = transformer.norm_final_attn(queries + _attention(
-        transformer.final_attn_token_to_image, queries + tokens,
-        keys + key_pe, keys))
+    queries = transformer.norm_final_attn(
+        queries + _attention(transformer.final_attn_token_to_image, queries +
+                             tokens, keys + key_pe, keys))
 
     src = keys.transpose(1, 2).reshape(b, c, h, w)
     upscaled = head.output_upscaling(src)

@@ -6,8 +6,8 @@ import pickle
 import pytest
 import torch
 from mmengine.runner import Runner
-
 from mmseg.apis import init_model
+
 from segface_mmseg.engine import register_checkpoint_globals
 from ..utils import tiny_runner_config, write_mmseg_layout
 

@@ -33,7 +33,7 @@ def _size(path):
 @pytest.fixture(scope='module', params=sorted(BACKBONES))
 def model_and_path(request):
     cfg = load_config(request.param)
-    cfg.model.data_preprocessor.size = None  # keep the test input size
+    cfg.model.data_preprocessor.size = _size(request.param)
     return build_model(cfg), request.param
 
 
@@ -45,7 +45,7 @@ def test_backbone_taps_match_official_channels_and_strides(model_and_path):
         feats = model.backbone(torch.randn(1, 3, h, w))
     assert [f.shape[1] for f in feats] == BACKBONES[path]
     assert [f.shape[2:] for f in feats] == [(h // s, w // s)
-                                           for s in (4, 8, 16, 32)]
+                                            for s in (4, 8, 16, 32)]
 
 
 def test_loss_backward_reaches_every_parameter(model_and_path):

@@ -13,7 +13,8 @@ param_scheduler = [
         milestones=[60400, 151000],
         gamma=0.1)
 ]
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=226500, val_interval=15100)
+train_cfg = dict(
+    type='IterBasedTrainLoop', max_iters=226500, val_interval=15100)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(

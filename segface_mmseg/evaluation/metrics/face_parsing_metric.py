@@ -7,9 +7,8 @@ import numpy as np
 import torch
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger, print_log
-from prettytable import PrettyTable
-
 from mmseg.registry import METRICS
+from prettytable import PrettyTable
 
 
 @METRICS.register_module()
@@ -119,8 +118,9 @@ class FaceParsingMetric(BaseMetric):
         keep = label != ignore_index
         label, pred = label[keep], pred[keep]
         if label.numel() and (label.min() < 0 or label.max() >= num_classes):
-            raise ValueError(f'label values must be in [0, {num_classes}) or '
-                             f'{ignore_index}, found {label.unique().tolist()}')
+            raise ValueError(
+                f'label values must be in [0, {num_classes}) or '
+                f'{ignore_index}, found {label.unique().tolist()}')
         counts = torch.bincount(
             label * num_classes + pred, minlength=num_classes**2)
         return counts.reshape(num_classes, num_classes).numpy()
@@ -154,8 +154,8 @@ class FaceParsingMetric(BaseMetric):
             F1=f1,
             IoU=iou,
             Acc=acc,
-            mF1=float(np.nanmean(f1[1:])) if np.any(~np.isnan(f1[1:])) else
-            float('nan'),
+            mF1=float(np.nanmean(f1[1:]))
+            if np.any(~np.isnan(f1[1:])) else float('nan'),
             mIoU=float(iou.mean()),
             mAcc=float(acc.mean()),
             aAcc=float(tp.sum() / max(1.0, confusion.sum()) * 100))
@@ -205,7 +205,6 @@ class FaceParsingMetric(BaseMetric):
                 f'per-class results at {resolution} resolution:\n' +
                 table.get_string(),
                 logger=logger)
-            metrics.update(
-                (key + suffix, round(value, 2))
-                for key, value in scores.items())
+            metrics.update((key + suffix, round(value, 2))
+                           for key, value in scores.items())
         return dict(metrics)

@@ -1,7 +1,6 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 import torch.nn as nn
 from mmpretrain.models.backbones import ConvNeXt
-
 from mmseg.registry import MODELS
 
 

@@ -1,8 +1,7 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 import torch.nn as nn
-from mmcv.cnn import Conv2dAdaptivePadding
+from mmcv.cnn.bricks import Conv2dAdaptivePadding
 from mmpretrain.models.backbones import EfficientNetV2
-
 from mmseg.registry import MODELS
 
 
@@ -30,8 +29,8 @@ class EfficientNetV2SymmetricPad(EfficientNetV2):
 
     @staticmethod
     def _symmetric_conv(conv: nn.Conv2d) -> nn.Conv2d:
-        padding = tuple((k - 1) // 2 * d
-                        for k, d in zip(conv.kernel_size, conv.dilation))
+        padding = tuple(
+            (k - 1) // 2 * d for k, d in zip(conv.kernel_size, conv.dilation))
         plain = nn.Conv2d(
             conv.in_channels,
             conv.out_channels,

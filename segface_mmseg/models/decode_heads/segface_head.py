@@ -3,11 +3,11 @@ from typing import Sequence
 
 import torch.nn as nn
 from mmcv.cnn import build_activation_layer
-from torch import Tensor
-
 from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 from mmseg.registry import MODELS
 from mmseg.utils import ConfigType
+from torch import Tensor
+
 from ..utils import MLP, LayerNorm2d, PositionEmbeddingRandom
 
 

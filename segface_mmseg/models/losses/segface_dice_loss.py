@@ -4,9 +4,8 @@ from typing import Optional
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from torch import Tensor
-
 from mmseg.registry import MODELS
+from torch import Tensor
 
 
 @MODELS.register_module()
@@ -16,7 +15,7 @@ class SegFaceDiceLoss(nn.Module):
     For each class c (background included), with p the softmax probabilities
     and t the one-hot labels, summed over the whole batch and all pixels::
 
-        dice_c = 1 - (2 * sum(p_c * t_c) + eps) / (sum(p_c^2) + sum(t_c^2) + eps)
+        dice_c = 1 - (2 * sum(p_c t_c) + eps) / (sum(p_c^2) + sum(t_c^2) + eps)
 
     The loss is the mean of ``dice_c`` over the classes, times
     ``loss_weight``. It is computed in one vectorised pass (no per-class
@@ -72,8 +71,7 @@ class SegFaceDiceLoss(nn.Module):
 
         # One-hot labels of the valid pixels: B x N x H x W
         valid = target != ignore_index
-        one_hot = F.one_hot(
-            torch.where(valid, target, 0).long(), num_classes)
+        one_hot = F.one_hot(torch.where(valid, target, 0).long(), num_classes)
         one_hot = one_hot.permute(0, 3, 1, 2).to(probs.dtype)
         one_hot = one_hot * valid.unsqueeze(1)
         probs = probs * valid.unsqueeze(1)

@@ -7,10 +7,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmengine.model import BaseModule
-from torch import Tensor
-
 from mmseg.registry import MODELS
 from mmseg.utils import OptConfigType
+from torch import Tensor
 
 
 @MODELS.register_module()
@@ -94,8 +93,8 @@ class MLPFusionNeck(BaseModule):
         folded = []
         for i, proj in enumerate(self.level_projs):
             slot = num_levels - 1 - i
-            fuse_slice = fuse[:, slot * self.channels:(slot + 1) *
-                              self.channels]
+            fuse_slice = fuse[:,
+                              slot * self.channels:(slot + 1) * self.channels]
             folded.append((fuse_slice @ proj.weight, fuse_slice @ proj.bias))
         if not torch.is_grad_enabled():
             self._folded_cache = (key, folded)

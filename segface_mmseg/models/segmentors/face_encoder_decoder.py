@@ -1,10 +1,9 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 from mmengine.structures import PixelData
-from torch import Tensor
-
 from mmseg.models.segmentors import EncoderDecoder
 from mmseg.registry import MODELS
 from mmseg.utils import OptSampleList, SampleList
+from torch import Tensor
 
 
 @MODELS.register_module()

@@ -2,14 +2,14 @@
 # MLPBlock and LayerNorm2d are borrowed from
 # https://github.com/facebookresearch/segment-anything
 # (segment_anything/modeling/common.py, Apache-2.0); MLP is lightly adapted
-# from https://github.com/facebookresearch/MaskFormer via SAM's mask_decoder.py.
+# from https://github.com/facebookresearch/MaskFormer via SAM's
+# mask_decoder.py.
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmcv.cnn import build_activation_layer
-from torch import Tensor
-
 from mmseg.utils import ConfigType
+from torch import Tensor
 
 
 class MLPBlock(nn.Module):
@@ -18,13 +18,11 @@ class MLPBlock(nn.Module):
     Args:
         embedding_dim (int): Input and output channels.
         mlp_dim (int): Hidden channels.
-        act_cfg (dict): Activation config. Default: GELU.
+        act_cfg (dict): Activation config, e.g. ``dict(type='GELU')``.
     """
 
-    def __init__(self,
-                 embedding_dim: int,
-                 mlp_dim: int,
-                 act_cfg: ConfigType = dict(type='GELU')) -> None:
+    def __init__(self, embedding_dim: int, mlp_dim: int,
+                 act_cfg: ConfigType) -> None:
         super().__init__()
         self.lin1 = nn.Linear(embedding_dim, mlp_dim)
         self.lin2 = nn.Linear(mlp_dim, embedding_dim)
@@ -53,8 +51,7 @@ class MLP(nn.Module):
         self.num_layers = num_layers
         h = [hidden_dim] * (num_layers - 1)
         self.layers = nn.ModuleList(
-            nn.Linear(n, k)
-            for n, k in zip([input_dim] + h, h + [output_dim]))
+            nn.Linear(n, k) for n, k in zip([input_dim] + h, h + [output_dim]))
 
     def forward(self, x: Tensor) -> Tensor:
         """... x input_dim -> ... x output_dim."""

@@ -8,10 +8,10 @@ from typing import Tuple
 
 import torch.nn as nn
 import torch.nn.functional as F
-from torch import Tensor
-
 from mmseg.registry import MODELS
 from mmseg.utils import ConfigType
+from torch import Tensor
+
 from .mlp import MLPBlock
 
 
@@ -103,7 +103,9 @@ class TwoWayAttentionBlock(nn.Module):
         self.norm1 = nn.LayerNorm(embedding_dim)
 
         self.cross_attn_token_to_image = Attention(
-            embedding_dim, num_heads, downsample_rate=attention_downsample_rate)
+            embedding_dim,
+            num_heads,
+            downsample_rate=attention_downsample_rate)
         self.norm2 = nn.LayerNorm(embedding_dim)
 
         self.mlp = MLPBlock(embedding_dim, mlp_dim, act_cfg)
@@ -111,7 +113,9 @@ class TwoWayAttentionBlock(nn.Module):
 
         self.norm4 = nn.LayerNorm(embedding_dim)
         self.cross_attn_image_to_token = Attention(
-            embedding_dim, num_heads, downsample_rate=attention_downsample_rate)
+            embedding_dim,
+            num_heads,
+            downsample_rate=attention_downsample_rate)
 
         self.skip_first_layer_pe = skip_first_layer_pe
 
@@ -194,7 +198,9 @@ class TwoWayTransformer(nn.Module):
                 skip_first_layer_pe=(i == 0)) for i in range(depth))
 
         self.final_attn_token_to_image = Attention(
-            embedding_dim, num_heads, downsample_rate=attention_downsample_rate)
+            embedding_dim,
+            num_heads,
+            downsample_rate=attention_downsample_rate)
         self.norm_final_attn = nn.LayerNorm(embedding_dim)
 
     def forward(self, image_embedding: Tensor, image_pe: Tensor,

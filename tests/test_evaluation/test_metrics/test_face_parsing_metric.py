@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 import torch
 from mmengine.structures import PixelData
-
 from mmseg.structures import SegDataSample
+
 from segface_mmseg.evaluation import FaceParsingMetric
 
 CLASSES = ('background', 'skin', 'l_eye', 'r_eye')
@@ -50,16 +50,16 @@ def test_scores_summed_over_the_dataset_with_absent_classes():
     metric.process({}, samples)
     results = metric.compute_metrics(metric.results)
     # summed confusion: rows label, cols prediction
-    # bg: 2 tp; skin: label 4, pred 5, tp 3; l_eye: label 1, pred 2, tp 1;
+    # bg: 2 tp; skin: label 4, pred 4, tp 3; l_eye: label 1, pred 2, tp 1;
     # r_eye: label 1, pred 0, tp 0
     f1 = {
-        'skin': 2 * 3 / (4 + 5),
+        'skin': 2 * 3 / (4 + 4),
         'l_eye': 2 * 1 / (1 + 2),
         'r_eye': 0.0,
     }
     assert results['mF1'] == pytest.approx(
         round(100 * sum(f1.values()) / 3, 2))
-    iou = [2 / 2, 3 / 6, 1 / 2, 0 / 1]
+    iou = [2 / 2, 3 / 5, 1 / 2, 0 / 1]
     assert results['mIoU'] == pytest.approx(round(100 * sum(iou) / 4, 2))
     assert results['aAcc'] == pytest.approx(round(100 * 6 / 8, 2))
     # identical predictions at both resolutions here

@@ -18,8 +18,7 @@ def test_parameter_count_equals_official(num_classes, expected):
     # the positional-encoding frequencies are a buffer, not a parameter
     head = _head(num_classes)
     assert sum(p.numel() for p in head.parameters()) == expected
-    assert head.pe_layer.positional_encoding_gaussian_matrix.shape == (2,
-                                                                       128)
+    assert head.pe_layer.positional_encoding_gaussian_matrix.shape == (2, 128)
     assert 'pe_layer.positional_encoding_gaussian_matrix' in \
         head.state_dict()
     assert not hasattr(head, 'conv_seg')
@@ -56,13 +55,21 @@ def test_bad_arguments():
     with pytest.raises(ValueError, match='in_channels'):
         SegFaceHead(in_channels=128, channels=256, num_classes=3)
     with pytest.raises(ValueError, match='divisible by 8'):
-        SegFaceHead(in_channels=260, channels=260, num_classes=3,
-                    transformer=dict(type='TwoWayTransformer',
-                                     embedding_dim=260, num_heads=4))
+        SegFaceHead(
+            in_channels=260,
+            channels=260,
+            num_classes=3,
+            transformer=dict(
+                type='TwoWayTransformer', embedding_dim=260, num_heads=4))
     with pytest.raises(ValueError, match='embedding_dim'):
-        SegFaceHead(in_channels=256, channels=256, num_classes=3,
-                    transformer=dict(type='TwoWayTransformer',
-                                     embedding_dim=128))
+        SegFaceHead(
+            in_channels=256,
+            channels=256,
+            num_classes=3,
+            transformer=dict(type='TwoWayTransformer', embedding_dim=128))
     with pytest.raises(ValueError, match='num_heads'):
-        SegFaceHead(in_channels=256, channels=256, num_classes=3,
-                    transformer=dict(type='TwoWayTransformer', num_heads=7))
+        SegFaceHead(
+            in_channels=256,
+            channels=256,
+            num_classes=3,
+            transformer=dict(type='TwoWayTransformer', num_heads=7))

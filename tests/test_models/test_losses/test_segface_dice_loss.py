@@ -51,5 +51,7 @@ def test_gradient_and_name():
     assert logits.grad.abs().sum() > 0
     assert loss_fn.loss_name == 'loss_segface_dice'
     with pytest.raises(ValueError, match='pixel weights'):
-        loss_fn(logits, torch.zeros(1, 4, 4, dtype=torch.long),
-                weight=torch.ones(1, 4, 4))
+        loss_fn(
+            logits,
+            torch.zeros(1, 4, 4, dtype=torch.long),
+            weight=torch.ones(1, 4, 4))

@@ -22,8 +22,8 @@ def test_attention_equals_explicit_softmax():
 
 
 def test_shapes_and_internal_dims():
-    transformer = TwoWayTransformer(depth=2, embedding_dim=32, num_heads=4,
-                                    mlp_dim=64)
+    transformer = TwoWayTransformer(
+        depth=2, embedding_dim=32, num_heads=4, mlp_dim=64)
     tokens, image = transformer(
         torch.randn(2, 32, 3, 5), torch.randn(1, 32, 3, 5),
         torch.randn(2, 7, 32))
