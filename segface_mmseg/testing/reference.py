@@ -123,3 +123,26 @@ def reference_dice_loss(logits: Tensor, labels: Tensor) -> Tensor:
             torch.sum(score * score) + torch.sum(target * target) + 1e-5)
         loss += 1 - dice
     return loss / num_classes
+
+
+def reference_forward(segmentor, inputs: Tensor) -> Tensor:
+    """Backbone, official neck and official head with ``segmentor``'s
+    weights.
+
+    Args:
+        segmentor (EncoderDecoder): A SegFace segmentor (backbone, neck
+            :class:`MLPFusionNeck`, head :class:`SegFaceHead`).
+        inputs (Tensor): Normalised images, B x 3 x H x W.
+
+    Returns:
+        Tensor: Logits, B x N x H x W.
+    """
+    features = segmentor.backbone(inputs)
+    return reference_head(segmentor.decode_head,
+                          reference_neck(segmentor.neck, features))
+
+
+def reference_loss(logits: Tensor, labels: Tensor) -> Tensor:
+    """The official training loss: 0.5 * cross-entropy + 0.5 * Dice."""
+    return 0.5 * F.cross_entropy(logits, labels) + 0.5 * reference_dice_loss(
+        logits, labels)

@@ -1,7 +1,9 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 from typing import Sequence
 
+import torch
 import torch.nn as nn
+import torch.nn.functional as F
 from mmcv.cnn import build_activation_layer
 from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 from mmseg.registry import MODELS
@@ -102,14 +104,63 @@ class SegFaceHead(BaseDecodeHead):
         # B x N x C tokens, B x hw x C image tokens
         tokens, image_tokens = self.transformer(face_tokens, image_pe, tokens)
 
-        # Upscale the image tokens x4: B x C/8 x 4h x 4w
-        upscaled = self.output_upscaling(
-            image_tokens.transpose(1, 2).reshape(b, c, h, w))
-
         # One C/8 vector per class from the shared hypernetwork: B x N x C/8
         class_vectors = self.output_hypernetwork_mlp(tokens)
 
-        # Logits are the dot products: B x N x 4h x 4w
-        b, c_up, h_up, w_up = upscaled.shape
-        logits = class_vectors @ upscaled.reshape(b, c_up, h_up * w_up)
-        return logits.reshape(b, -1, h_up, w_up)
+        # Upscale the image tokens x4 and take the dot products with the
+        # class vectors: B x N x 4h x 4w
+        return self._upscale_and_classify(image_tokens, class_vectors, h, w)
+
+    def _upscale_and_classify(self, image_tokens: Tensor,
+                              class_vectors: Tensor, h: int, w: int) -> Tensor:
+        """``output_upscaling`` and the logits, computed on the token layout.
+
+        A transposed convolution with kernel 2 and stride 2 maps each input
+        pixel to its own 2 x 2 output pixels, so it is one matmul on the
+        B x hw x C tokens (no transposes to B x C x h x w and back); the
+        LayerNorm2d becomes a LayerNorm over the last dimension. The sub-pixel
+        order is undone once, on the logits.
+
+        Args:
+            image_tokens (Tensor): B x hw x C.
+            class_vectors (Tensor): B x N x C/8.
+            h (int): Height of the token grid.
+            w (int): Width of the token grid.
+
+        Returns:
+            Tensor: B x N x 4h x 4w logits, equal to applying
+            ``output_upscaling`` to the B x C x h x w map.
+        """
+        conv1, norm, act1, conv2, act2 = self.output_upscaling
+        b, n = class_vectors.shape[:2]
+        # (B h w i j) x C/4 for the 2 x 2 sub-pixels (i, j) of each token
+        x = self._transposed_conv_as_matmul(image_tokens, conv1)
+        x = act1(F.layer_norm(x, x.shape[-1:], norm.weight, norm.bias,
+                              norm.eps))
+        # (B h w i j k l) x C/8 for the sub-pixels (k, l) of each of those
+        x = act2(self._transposed_conv_as_matmul(x, conv2))
+        # B x N x (h w i j k l), then pixel (4y + 2i + k, 4x + 2j + l)
+        logits = class_vectors @ x.view(b, -1, x.shape[-1]).transpose(1, 2)
+        logits = logits.view(b, n, h, w, 2, 2, 2, 2)
+        logits = logits.permute(0, 1, 2, 4, 6, 3, 5, 7)
+        return logits.reshape(b, n, 4 * h, 4 * w)
+
+    @staticmethod
+    def _transposed_conv_as_matmul(x: Tensor,
+                                   conv: nn.ConvTranspose2d) -> Tensor:
+        """Apply a kernel-2, stride-2 transposed conv to pixel rows.
+
+        ``out[o, 2y + i, 2x + j] = sum_c in[c, y, x] * W[c, o, i, j] + b[o]``.
+
+        Args:
+            x (Tensor): ... x C_in, one row per input pixel.
+            conv (nn.ConvTranspose2d): Source of ``W`` and ``b``.
+
+        Returns:
+            Tensor: (rows * 4) x C_out, the sub-pixels (i, j) of each row
+            in row-major order.
+        """
+        c_in, c_out = conv.weight.shape[:2]
+        weight = conv.weight.permute(0, 2, 3, 1).reshape(c_in, 4 * c_out)
+        out = torch.addmm(conv.bias.repeat(4), x.reshape(-1, c_in), weight)
+        return out.view(-1, c_out)

@@ -218,9 +218,12 @@ class TwoWayTransformer(nn.Module):
             tuple[Tensor, Tensor]: The processed tokens (B x N_tokens x C) and
             image tokens (B x hw x C).
         """
-        # BxCxHxW -> BxHWxC == B x N_image_tokens x C
-        image_embedding = image_embedding.flatten(2).permute(0, 2, 1)
-        image_pe = image_pe.flatten(2).permute(0, 2, 1)
+        # BxCxHxW -> BxHWxC == B x N_image_tokens x C, made contiguous once
+        # (free for channels-last inputs) so that no later op works on a
+        # strided view
+        image_embedding = image_embedding.flatten(2).transpose(1,
+                                                               2).contiguous()
+        image_pe = image_pe.flatten(2).transpose(1, 2).contiguous()
 
         # Prepare queries
         queries = point_embedding
