@@ -73,3 +73,18 @@ def test_bad_arguments():
             channels=256,
             num_classes=3,
             transformer=dict(type='TwoWayTransformer', num_heads=7))
+
+
+def test_autocast_bf16_inference_matches_fp32():
+    # the mixed-precision inference path (autocast), on CPU with bfloat16
+    head = _head(5).eval()
+    x = torch.randn(1, 256, 8, 8)
+    with torch.no_grad():
+        fp32 = head((x, ))
+        with torch.autocast('cpu', dtype=torch.bfloat16):
+            mixed = head((x, ))
+    assert mixed.dtype == torch.bfloat16
+    error = (mixed.float() - fp32).abs().max() / fp32.abs().max()
+    assert error < 0.05
+    agree = (mixed.argmax(1) == fp32.argmax(1)).float().mean()
+    assert agree > 0.9
