@@ -17,6 +17,17 @@ test_pipeline = [
     dict(type='LoadAnnotations'),
     dict(type='PackSegInputs')
 ]
+tta_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(
+        type='TestTimeAug',
+        transforms=[[resize],
+                    [
+                        dict(type='RandomFlip', prob=0.),
+                        dict(type='RandomFlip', prob=1.)
+                    ], [dict(type='LoadAnnotations')],
+                    [dict(type='PackSegInputs')]])
+]
 model = dict(data_preprocessor=dict(size=crop_size))
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))

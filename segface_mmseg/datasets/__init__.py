@@ -1,9 +1,18 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 from .celebamask_hq import CelebAMaskHQDataset
-from .face_classes import (CELEBAMASK_HQ_CLASSES, FACE_PALETTE, LAPA_CLASSES,
+from .face_classes import (CELEBAMASK_HQ_CLASSES, FACE_PALETTE, HELEN_CLASSES,
+                           LAPA_CLASSES, ORIGINAL_CELEBAMASK_HQ_CLASSES,
+                           ZLLRUNNING_CELEBAMASK_HQ_CLASSES, class_remap,
                            left_right_pairs, palette_of)
+from .face_landmark_dataset import FaceLandmarkDataset, load_landmarks
+from .helen import HelenDataset
+from .lapa import LaPaDataset
+from .transforms import *  # noqa: F401,F403
 
 __all__ = [
     'CelebAMaskHQDataset', 'CELEBAMASK_HQ_CLASSES', 'FACE_PALETTE',
-    'LAPA_CLASSES', 'left_right_pairs', 'palette_of'
+    'LAPA_CLASSES', 'left_right_pairs', 'palette_of', 'HELEN_CLASSES',
+    'ORIGINAL_CELEBAMASK_HQ_CLASSES', 'ZLLRUNNING_CELEBAMASK_HQ_CLASSES',
+    'class_remap', 'FaceLandmarkDataset', 'load_landmarks', 'HelenDataset',
+    'LaPaDataset'
 ]

@@ -7,6 +7,7 @@ subject's left eye, which appears on the right side of a frontal photo.
 names). Ids follow the official SegFace label ids, which index its
 released checkpoints.
 """
+import numpy as np
 
 # One colour per class name (RGB), shared by all datasets. Paired classes get
 # a saturated colour for the left part and a light one for the right part,
@@ -52,3 +53,47 @@ def left_right_pairs(classes):
     index = {name: i for i, name in enumerate(classes)}
     return [(i, index['r_' + name[2:]]) for name, i in index.items()
             if name.startswith('l_') and 'r_' + name[2:] in index]
+
+
+# Helen (the relabeled version SegFace uses) has LaPa's 11 classes and ids.
+HELEN_CLASSES = LAPA_CLASSES
+
+# CelebAMask-HQ orders used elsewhere, for remapping label maps (class names
+# as above). face-parsing.PyTorch (zllrunning) `prepropess_data.py`, also
+# used by its BiSeNet checkpoint and the tools built on it:
+ZLLRUNNING_CELEBAMASK_HQ_CLASSES = ('background', 'skin', 'l_brow', 'r_brow',
+                                    'l_eye', 'r_eye', 'eye_g', 'l_ear',
+                                    'r_ear', 'ear_r', 'nose', 'mouth', 'u_lip',
+                                    'l_lip', 'neck', 'neck_l', 'cloth', 'hair',
+                                    'hat')
+# The original CelebAMask-HQ release, `face_parsing/Data_preprocessing/
+# g_mask.py`:
+ORIGINAL_CELEBAMASK_HQ_CLASSES = ('background', 'skin', 'nose', 'eye_g',
+                                  'l_eye', 'r_eye', 'l_brow', 'r_brow',
+                                  'l_ear', 'r_ear', 'mouth', 'u_lip', 'l_lip',
+                                  'hair', 'hat', 'ear_r', 'neck_l', 'neck',
+                                  'cloth')
+
+
+def class_remap(src_classes, dst_classes):
+    """Look-up table mapping label ids of one class order to another.
+
+    ``lut[label]`` turns a label map written in ``src_classes`` order into
+    ``dst_classes`` order; 255 (ignore) maps to itself.
+
+    Args:
+        src_classes (Sequence[str]): Class names by id of the input labels.
+        dst_classes (Sequence[str]): Class names by id of the output labels.
+
+    Returns:
+        np.ndarray: uint8 array of 256 entries.
+    """
+    missing = sorted(set(src_classes) - set(dst_classes))
+    if missing:
+        raise ValueError(f'classes {missing} have no counterpart in '
+                         f'{tuple(dst_classes)}')
+    index = {name: i for i, name in enumerate(dst_classes)}
+    lut = np.full(256, 255, dtype=np.uint8)
+    for i, name in enumerate(src_classes):
+        lut[i] = index[name]
+    return lut

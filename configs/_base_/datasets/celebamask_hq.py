@@ -25,6 +25,21 @@ test_pipeline = [
     dict(type='LoadAnnotations'),
     dict(type='PackSegInputs'),
 ]
+# `tools/test.py --tta`: each image and its mirror image, left/right classes
+# (ears, brows, eyes) swapped back before averaging.
+tta_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(
+        type='TestTimeAug',
+        transforms=[[resize],
+                    [
+                        dict(type='RandomFlip', prob=0.),
+                        dict(type='RandomFlip', prob=1.)
+                    ], [dict(type='LoadAnnotations')],
+                    [dict(type='PackSegInputs')]])
+]
+tta_model = dict(
+    type='FaceFlipTTAModel', swap_seg_labels=[(4, 5), (6, 7), (8, 9)])
 
 train_dataloader = dict(
     batch_size=4,

@@ -1,0 +1,185 @@
+# Copyright (c) segface-mmseg contributors. All rights reserved.
+"""CelebAMask-HQ: official download -> mmseg layout.
+
+Input (``raw_root``), as downloaded, plus CelebA's partition file::
+
+    CelebA-HQ-img/{id}.jpg                            1024 x 1024
+    CelebAMask-HQ-mask-anno/{id // 2000}/{id:05d}_{part}.png   512 x 512
+    CelebA-HQ-to-CelebA-mapping.txt
+    list_eval_partition.txt                           (from CelebA)
+
+Output (``out_dir``)::
+
+    img_dir/{train,val,test}/{id}.jpg                 512 x 512
+    ann_dir/{train,val,test}/{id}.png                 label ids 0-18
+    {train,val,test}.txt                              ids, one a line
+"""
+import os.path as osp
+from typing import Dict, List, Optional
+
+import numpy as np
+from PIL import Image
+
+from .common import (ConversionError, check_size, outputs_exist, read_image,
+                     remove_stale_temporaries, require_file, run_tasks,
+                     save_image, summarize, write_split_files)
+
+# Part files in the official merge order: part i gets label id i + 1, and a
+# later part overwrites an earlier one where they overlap (SegFace's
+# `make_label`), so priority rises with the id.
+PART_SUFFIXES = ('neck', 'skin', 'cloth', 'l_ear', 'r_ear', 'l_brow', 'r_brow',
+                 'l_eye', 'r_eye', 'nose', 'mouth', 'l_lip', 'u_lip', 'hair',
+                 'eye_g', 'hat', 'ear_r', 'neck_l')
+
+MAPPING_FILE = 'CelebA-HQ-to-CelebA-mapping.txt'
+PARTITION_FILE = 'list_eval_partition.txt'
+SPLITS = ('train', 'val', 'test')  # CelebA partition groups 0, 1, 2
+
+
+def read_splits(raw_root: str,
+                partition_file: Optional[str] = None) -> Dict[str, List[int]]:
+    """CelebA-HQ ids of each split, through the CelebA partition.
+
+    Each HQ id is mapped to its original CelebA file by the mapping file,
+    whose group in ``list_eval_partition.txt`` (0 train, 1 val, 2 test)
+    gives the split, as the official code does.
+
+    Args:
+        raw_root (str): The download folder.
+        partition_file (str, optional): CelebA's partition file. Default:
+            ``raw_root/list_eval_partition.txt``.
+
+    Returns:
+        dict[str, list[int]]: Sorted ids per split.
+    """
+    mapping_file = require_file(
+        osp.join(raw_root, MAPPING_FILE), 'CelebA-HQ to CelebA mapping file')
+    partition_file = require_file(
+        partition_file or osp.join(raw_root, PARTITION_FILE),
+        'CelebA partition file (list_eval_partition.txt, from CelebA)')
+    orig_to_hq = {}
+    with open(mapping_file) as f:
+        for line_no, line in enumerate(f, 1):
+            if '.jpg' not in line:
+                continue  # the header
+            fields = line.split()
+            if len(fields) != 3 or not fields[0].isdigit():
+                raise ConversionError(
+                    f'{mapping_file}: line {line_no} is not '
+                    f'"idx orig_idx orig_file": {line.strip()!r}')
+            orig_to_hq[fields[2]] = int(fields[0])
+    splits = {split: [] for split in SPLITS}
+    with open(partition_file) as f:
+        for line_no, line in enumerate(f, 1):
+            if '.jpg' not in line:
+                continue
+            fields = line.split()
+            if len(fields) != 2 or fields[1] not in ('0', '1', '2'):
+                raise ConversionError(
+                    f'{partition_file}: line {line_no} is not '
+                    f'"file.jpg 0|1|2": {line.strip()!r}')
+            if fields[0] in orig_to_hq:
+                splits[SPLITS[int(fields[1])]].append(orig_to_hq[fields[0]])
+    if not any(splits.values()):
+        raise ConversionError(
+            f'{partition_file}: lists none of the images of {mapping_file}')
+    return {split: sorted(ids) for split, ids in splits.items()}
+
+
+def merge_part_masks(raw_root: str,
+                     hq_id: int,
+                     mask_size: int = 512) -> np.ndarray:
+    """One label map from the part masks of an image.
+
+    Args:
+        raw_root (str): The download folder.
+        hq_id (int): CelebA-HQ id.
+        mask_size (int): Side of the part masks.
+
+    Returns:
+        np.ndarray: mask_size x mask_size uint8 label ids, 0 background.
+    """
+    label = np.zeros((mask_size, mask_size), np.uint8)
+    prefix = osp.join(raw_root, 'CelebAMask-HQ-mask-anno', str(hq_id // 2000),
+                      f'{hq_id:05d}')
+    for i, suffix in enumerate(PART_SUFFIXES):
+        path = f'{prefix}_{suffix}.png'
+        if not osp.isfile(path):
+            continue  # the part is absent from this face
+        mask = read_image(path, 'L')
+        check_size(path, mask.size, (mask_size, mask_size))
+        label[np.asarray(mask) > 0] = i + 1
+    return label
+
+
+def _convert_one(task):
+    (hq_id, split, raw_root, out_dir, image_size, mask_size,
+     jpeg_quality) = task
+    img_out = osp.join(out_dir, 'img_dir', split, f'{hq_id}.jpg')
+    ann_out = osp.join(out_dir, 'ann_dir', split, f'{hq_id}.png')
+    if outputs_exist([img_out, ann_out]):
+        return 'existing', split, str(hq_id)
+    img_path = osp.join(raw_root, 'CelebA-HQ-img', f'{hq_id}.jpg')
+    image = read_image(img_path, 'RGB')
+    if image_size is not None:
+        check_size(img_path, image.size, (image_size, image_size))
+    elif image.size[0] != image.size[1]:
+        check_size(img_path, image.size, (image.size[0], image.size[0]))
+    label = merge_part_masks(raw_root, hq_id, mask_size)
+    # the image is brought to the label size, PIL bicubic (antialiased) as
+    # the official pipeline resizes it
+    image = image.resize((mask_size, mask_size), Image.BICUBIC)
+    save_image(ann_out, label, 'PNG')
+    save_image(img_out, image, 'JPEG', quality=jpeg_quality, subsampling=0)
+    return 'converted', split, str(hq_id)
+
+
+def convert_celebamask_hq(raw_root: str,
+                          out_dir: str,
+                          nproc: int = 1,
+                          partition_file: Optional[str] = None,
+                          image_size: Optional[int] = 1024,
+                          mask_size: int = 512,
+                          jpeg_quality: int = 95,
+                          skip_bad: bool = False) -> dict:
+    """Convert the CelebAMask-HQ download to mmseg's layout.
+
+    The 18 part masks of each face are merged into one label map in
+    SegFace's order and priority; the image is resized to the mask size
+    (PIL bicubic) and saved as JPEG. Re-running skips finished samples.
+
+    Args:
+        raw_root (str): The download folder (see the module docstring).
+        out_dir (str): Output root.
+        nproc (int): Worker processes. Default: 1.
+        partition_file (str, optional): CelebA's ``list_eval_partition.txt``.
+            Default: inside ``raw_root``.
+        image_size (int, optional): Expected side of the images; None accepts
+            any square size. Default: 1024.
+        mask_size (int): Side of the part masks and of the output. Default:
+            512.
+        jpeg_quality (int): Quality of the output JPEGs (4:4:4 chroma).
+            Default: 95.
+        skip_bad (bool): Skip and list bad inputs instead of stopping.
+            Default: False.
+
+    Returns:
+        dict: Summary, see :func:`common.summarize`.
+
+    Raises:
+        ConversionError: A bad input file (named in the message), unless
+            ``skip_bad``.
+    """
+    splits = read_splits(raw_root, partition_file)
+    if osp.isdir(out_dir):
+        remove_stale_temporaries(out_dir)
+    tasks = [(hq_id, split, raw_root, out_dir, image_size, mask_size,
+              jpeg_quality) for split, ids in splits.items() for hq_id in ids]
+    results, bad = run_tasks(_convert_one, tasks, nproc, skip_bad)
+    done = {(split, name) for _, split, name in results}
+    split_names = {
+        split: [str(i) for i in ids if (split, str(i)) in done]
+        for split, ids in splits.items()
+    }
+    write_split_files(out_dir, split_names)
+    return summarize(out_dir, split_names, results, bad)

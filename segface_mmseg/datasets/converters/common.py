@@ -1,0 +1,310 @@
+# Copyright (c) segface-mmseg contributors. All rights reserved.
+"""Shared machinery of the dataset converters.
+
+Every converter maps one task per sample (an image and its label) with
+:func:`run_tasks`, which gives them the same behaviour:
+
+- a progress bar, one or more worker processes;
+- idempotence: a task whose outputs all exist is skipped. Outputs are
+  written atomically (a hidden temporary file in the same folder, then a
+  rename), so an existing output is always a complete one;
+- a bad input (missing, truncated or corrupt, wrongly sized, label values
+  outside the classes) raises :class:`ConversionError` naming the file. The
+  run stops there, after the workers have finished their current sample,
+  so nothing is left half-written. With ``skip_bad=True`` the sample is
+  skipped instead and listed in the summary.
+"""
+import multiprocessing
+import os
+import os.path as osp
+import re
+import traceback
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+from mmengine.utils import ProgressBar
+from PIL import Image
+
+# hidden temporary files: '.<name>.<pid>.segface-tmp'
+_TMP_SUFFIX = '.segface-tmp'
+_TMP_PATTERN = re.compile(r'^\..+\.\d+' + re.escape(_TMP_SUFFIX) + '$')
+
+
+class ConversionError(RuntimeError):
+    """A bad input file; the message starts with the file's path."""
+
+
+# ----------------------------------------------------------------- reading
+def require_file(path: str, what: str = 'file') -> str:
+    """Return ``path`` if it is a file, else raise :class:`ConversionError`."""
+    if not osp.isfile(path):
+        raise ConversionError(f'{path}: missing {what}')
+    return path
+
+
+def read_image(path: str, mode: Optional[str] = None) -> Image.Image:
+    """Open and fully decode an image, so truncated files are caught.
+
+    Args:
+        path (str): Image file.
+        mode (str, optional): PIL mode to convert to ('RGB', 'L').
+
+    Returns:
+        PIL.Image.Image: The decoded image.
+    """
+    require_file(path, 'image')
+    try:
+        with Image.open(path) as img:
+            img.load()
+            return img.convert(mode) if mode else img.copy()
+    except (OSError, SyntaxError, ValueError) as err:
+        raise ConversionError(
+            f'{path}: truncated or corrupt image ({err})') from err
+
+
+def read_label(path: str) -> np.ndarray:
+    """Read a single-channel label map as an H x W uint8 array.
+
+    An 'RGB' label is accepted only when its three channels are equal.
+    """
+    img = read_image(path)
+    label = np.asarray(img)
+    if label.ndim == 3:
+        if not (label[..., :1] == label[..., :3]).all():
+            raise ConversionError(
+                f'{path}: label must be single-channel, got a {img.mode} '
+                'image with differing channels')
+        label = label[..., 0]
+    if label.dtype != np.uint8:
+        if label.min() < 0 or label.max() > 255:
+            raise ConversionError(
+                f'{path}: label values must fit in uint8, got '
+                f'{label.min()}..{label.max()}')
+        label = label.astype(np.uint8)
+    return np.ascontiguousarray(label)
+
+
+def check_size(path: str, size: Tuple[int, int], expected: Tuple[int,
+                                                                 int]) -> None:
+    """Raise if ``size`` (w, h) differs from ``expected`` (w, h)."""
+    if tuple(size) != tuple(expected):
+        raise ConversionError(f'{path}: size {size[0]}x{size[1]}, expected '
+                              f'{expected[0]}x{expected[1]}')
+
+
+def check_label_values(path: str,
+                       label: np.ndarray,
+                       num_classes: int,
+                       ignore_index: int = 255) -> None:
+    """Raise if ``label`` holds values other than 0..N-1 and ignore."""
+    values = np.unique(label)
+    bad = values[(values >= num_classes) & (values != ignore_index)]
+    if bad.size:
+        raise ConversionError(
+            f'{path}: label values {bad.tolist()} are outside the '
+            f'{num_classes} classes (0-{num_classes - 1}, or '
+            f'{ignore_index} for ignore)')
+
+
+def read_numbers(path: str) -> List[float]:
+    """All whitespace-separated numbers of a text file."""
+    require_file(path)
+    with open(path) as f:
+        tokens = f.read().split()
+    try:
+        return [float(t) for t in tokens]
+    except ValueError as err:
+        raise ConversionError(f'{path}: not a list of numbers ({err})')
+
+
+# ----------------------------------------------------------------- writing
+def _tmp_path(path: str) -> str:
+    folder, name = osp.split(path)
+    return osp.join(folder, f'.{name}.{os.getpid()}{_TMP_SUFFIX}')
+
+
+def _commit(write: Callable[[str], None], path: str) -> None:
+    """Write through a hidden temporary file, then rename it to ``path``."""
+    os.makedirs(osp.dirname(path) or '.', exist_ok=True)
+    tmp = _tmp_path(path)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if osp.exists(tmp):
+            os.remove(tmp)
+
+
+def save_image(path: str, img, format: str, **kwargs) -> None:
+    """Save a PIL image or an array atomically (``format``: 'PNG', ...)."""
+    if isinstance(img, np.ndarray):
+        img = Image.fromarray(img)
+    _commit(lambda tmp: img.save(tmp, format=format, **kwargs), path)
+
+
+def copy_file(src: str, dst: str) -> None:
+    """Copy the bytes of ``src`` to ``dst`` atomically."""
+    with open(src, 'rb') as f:
+        data = f.read()
+    write_bytes(dst, data)
+
+
+def write_bytes(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically."""
+
+    def write(tmp):
+        with open(tmp, 'wb') as f:
+            f.write(data)
+
+    _commit(write, path)
+
+
+def write_text(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` atomically."""
+    write_bytes(path, text.encode())
+
+
+def write_landmarks(path: str, points: np.ndarray) -> None:
+    """Write 5 x 2 points as 5 lines ``x y`` (pixels), atomically."""
+    write_text(path, ''.join(f'{x:.6f} {y:.6f}\n' for x, y in points))
+
+
+def remove_stale_temporaries(out_dir: str) -> int:
+    """Remove temporary files an interrupted run left under ``out_dir``."""
+    removed = 0
+    for folder, _, files in os.walk(out_dir):
+        for name in files:
+            if _TMP_PATTERN.match(name):
+                os.remove(osp.join(folder, name))
+                removed += 1
+    return removed
+
+
+def outputs_exist(paths: Sequence[str]) -> bool:
+    """Whether every output of a task is already written."""
+    return all(osp.isfile(p) for p in paths)
+
+
+# ----------------------------------------------------------------- running
+_STOP = None
+
+
+def _init_worker(stop_event) -> None:
+    global _STOP
+    _STOP = stop_event
+
+
+def _run_one(job):
+    """Run one task and report its outcome without raising."""
+    func, task = job
+    if _STOP is not None and _STOP.is_set():
+        return 'cancelled', None
+    try:
+        return 'done', func(task)
+    except ConversionError as err:
+        return 'bad', str(err)
+    except Exception:  # a bug or an OS error: always stops the run
+        return 'error', traceback.format_exc()
+
+
+def run_tasks(func: Callable,
+              tasks: Sequence,
+              nproc: int = 1,
+              skip_bad: bool = False) -> Tuple[list, List[str]]:
+    """Run ``func`` on every task with a progress bar.
+
+    ``func`` must be a module-level function (it is sent to worker
+    processes) that returns a result or raises :class:`ConversionError`.
+
+    Args:
+        func (callable): The per-task function.
+        tasks (Sequence): Picklable task descriptions.
+        nproc (int): Worker processes; 1 runs in this process.
+        skip_bad (bool): Skip tasks with bad inputs instead of stopping.
+
+    Returns:
+        tuple[list, list[str]]: Results of the finished tasks, and the
+        messages of the skipped bad inputs.
+
+    Raises:
+        ConversionError: The first bad input, unless ``skip_bad``.
+        RuntimeError: Any other error in a task.
+    """
+    results, bad, errors = [], [], []
+    progress = ProgressBar(len(tasks))
+
+    def collect(outcome) -> bool:
+        """Record an outcome; return whether the run must stop."""
+        status, value = outcome
+        progress.update()
+        if status == 'done':
+            results.append(value)
+        elif status == 'bad':
+            bad.append(value)
+            return not skip_bad
+        elif status == 'error':
+            errors.append(value)
+            return True
+        return False
+
+    jobs = [(func, task) for task in tasks]
+    if nproc <= 1:
+        for job in jobs:
+            if collect(_run_one(job)):
+                break
+    else:
+        stop = multiprocessing.Event()
+        with multiprocessing.Pool(nproc, _init_worker, (stop, )) as pool:
+            # after a stop, the remaining queued jobs return 'cancelled'
+            for outcome in pool.imap_unordered(_run_one, jobs, chunksize=4):
+                if collect(outcome):
+                    stop.set()
+            pool.close()
+            pool.join()
+    print()
+    if errors:
+        raise RuntimeError('conversion failed:\n' + errors[0])
+    if bad and not skip_bad:
+        raise ConversionError(bad[0])
+    return results, bad
+
+
+def write_split_files(out_dir: str, names: Dict[str, Sequence[str]]) -> None:
+    """Write ``{split}.txt`` files listing sample names, one a line."""
+    for split, split_names in names.items():
+        write_text(
+            osp.join(out_dir, f'{split}.txt'),
+            ''.join(f'{name}\n' for name in split_names))
+
+
+def summarize(out_dir: str, split_names: Dict[str, Sequence[str]],
+              results: Sequence[Tuple[str, str,
+                                      str]], bad: Sequence[str]) -> dict:
+    """Build and print the summary of a run.
+
+    Args:
+        out_dir (str): Output root.
+        split_names (dict[str, list[str]]): Converted samples per split.
+        results (Sequence[tuple]): ``(status, split, name)`` per finished
+            task, status 'converted' or 'existing'.
+        bad (Sequence[str]): Messages of skipped bad inputs.
+
+    Returns:
+        dict: ``out_dir``, ``splits`` (samples per split), ``converted``,
+        ``existing`` (skipped, already converted) and ``bad`` (messages).
+    """
+    summary = dict(
+        out_dir=out_dir,
+        splits={split: len(names)
+                for split, names in split_names.items()},
+        converted=sum(r[0] == 'converted' for r in results),
+        existing=sum(r[0] == 'existing' for r in results),
+        bad=list(bad))
+    counts = ', '.join(f'{split} {n}'
+                       for split, n in summary['splits'].items())
+    print(f'{out_dir}: {counts}; {summary["converted"]} converted, '
+          f'{summary["existing"]} already there, {len(bad)} bad inputs '
+          'skipped')
+    for message in bad:
+        print(f'  skipped: {message}')
+    return summary

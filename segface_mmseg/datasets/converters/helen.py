@@ -1,0 +1,177 @@
+# Copyright (c) segface-mmseg contributors. All rights reserved.
+"""Helen (the relabeled version SegFace uses) -> mmseg layout.
+
+Input (``raw_root``)::
+
+    {train,test}/{name}_image.jpg
+    {train,test}/{name}_label.png              label ids 0-10
+    {train,test}/{name}_viz.jpg                (ignored)
+    landmarks.txt                              per line: 68 "x y" pairs
+                                               (136 numbers), then the name
+
+Output (``out_dir``), cropped around the face as the official code does::
+
+    img_dir/{split}/{name}.png                 the crop (lossless)
+    ann_dir/{split}/{name}.png
+    landmarks/{split}/{name}.txt               5 lines "x y", crop pixels
+    {split}.txt                                names, one a line
+"""
+import os
+import os.path as osp
+from typing import Dict, Sequence, Tuple
+
+import numpy as np
+
+from ..face_classes import HELEN_CLASSES
+from .common import (ConversionError, check_label_values, check_size,
+                     outputs_exist, read_image, read_label,
+                     remove_stale_temporaries, require_file, run_tasks,
+                     save_image, summarize, write_landmarks, write_split_files)
+
+SPLITS = ('train', 'test')
+LANDMARK_FILE = 'landmarks.txt'
+
+
+def read_helen_landmarks(path: str) -> Dict[str, np.ndarray]:
+    """The 68 points of every image in ``landmarks.txt``, 68 x 2 (x, y)."""
+    require_file(path, 'Helen landmark file')
+    landmarks = {}
+    with open(path) as f:
+        for line_no, line in enumerate(f, 1):
+            fields = line.split()
+            if not fields:
+                continue
+            try:
+                if len(fields) != 137:
+                    raise ValueError(f'{len(fields)} fields')
+                points = np.asarray(fields[:136], np.float32).reshape(68, 2)
+            except ValueError as err:
+                raise ConversionError(
+                    f'{path}: line {line_no} is not 136 numbers and a name '
+                    f'({err})')
+            landmarks[fields[-1]] = points
+    return landmarks
+
+
+def official_crop_box(points: np.ndarray, width: int, height: int,
+                      landmark_scale: float) -> Tuple[int, int, int, int]:
+    """The official Helen face crop, ``(x1, y1, x2, y2)``.
+
+    The landmarks (scaled by ``landmark_scale``) give a bounding box; a
+    square of 1.2 times its larger side, centred on it, clipped to the image
+    (no padding, so it may end up non-square). Integer arithmetic as the
+    official code.
+    """
+    points = points * np.array([landmark_scale, landmark_scale])
+    xy = np.min(points, axis=0).astype(np.float32)
+    zz = np.max(points, axis=0).astype(np.float32)
+    wh = zz - xy + 1
+    center = (xy + wh / 2).astype(np.int32)
+    box_size = int(np.max(wh) * 1.2)
+    x1, y1 = (center - box_size // 2).tolist()
+    x2, y2 = x1 + box_size, y1 + box_size
+    return max(0, x1), max(0, y1), min(width, x2), min(height, y2)
+
+
+def five_points_from_68(points: np.ndarray) -> np.ndarray:
+    """5 alignment points from 68 landmarks, in LaPa's order.
+
+    Eye centres (mean of points 36-41, then of 42-47), nose tip 30, mouth
+    corners 48 and 54 (0-based), as the official Helen loader.
+
+    Args:
+        points (np.ndarray): 68 x 2 (x, y).
+
+    Returns:
+        np.ndarray: 5 x 2 float64.
+    """
+    return np.stack([
+        points[36:42].mean(0), points[42:48].mean(0), points[30], points[48],
+        points[54]
+    ]).astype(np.float64)
+
+
+def _convert_one(task):
+    split, name, raw_root, out_dir, points, landmark_scale = task
+    outs = [
+        osp.join(out_dir, 'img_dir', split, f'{name}.png'),
+        osp.join(out_dir, 'ann_dir', split, f'{name}.png'),
+        osp.join(out_dir, 'landmarks', split, f'{name}.txt')
+    ]
+    if outputs_exist(outs):
+        return 'existing', split, name
+    landmark_file = osp.join(raw_root, LANDMARK_FILE)
+    if points is None:
+        raise ConversionError(f'{landmark_file}: no landmarks for {name}')
+    img_path = osp.join(raw_root, split, f'{name}_image.jpg')
+    label_path = osp.join(raw_root, split, f'{name}_label.png')
+    image = read_image(img_path, 'RGB')
+    label = read_label(label_path)
+    check_size(label_path, label.shape[::-1], image.size)
+    check_label_values(label_path, label, len(HELEN_CLASSES))
+    x1, y1, x2, y2 = official_crop_box(points, *image.size, landmark_scale)
+    if x2 <= x1 or y2 <= y1:
+        raise ConversionError(f'{landmark_file}: the landmarks of {name} '
+                              f'fall outside its {image.size} image')
+    points = points * landmark_scale - np.array([x1, y1])
+    save_image(outs[1], label[y1:y2, x1:x2], 'PNG')
+    write_landmarks(outs[2], five_points_from_68(points))
+    save_image(outs[0], image.crop((x1, y1, x2, y2)), 'PNG')
+    return 'converted', split, name
+
+
+def convert_helen(raw_root: str,
+                  out_dir: str,
+                  nproc: int = 1,
+                  splits: Sequence[str] = SPLITS,
+                  landmark_scale: float = 0.5,
+                  skip_bad: bool = False) -> dict:
+    """Convert the relabeled Helen download to mmseg's layout.
+
+    Image and label are cropped around the face as the official loader does
+    (:func:`official_crop_box`) and saved as PNG; the 68 landmarks become 5
+    alignment points (:func:`five_points_from_68`) in the crop's frame.
+    SegFace trains on ``train`` and uses ``test`` for validation and test.
+    Re-running skips finished samples.
+
+    Args:
+        raw_root (str): The download folder (see the module docstring).
+        out_dir (str): Output root.
+        nproc (int): Worker processes. Default: 1.
+        splits (Sequence[str]): Split folders to convert. Default:
+            ('train', 'test').
+        landmark_scale (float): Factor from ``landmarks.txt`` coordinates to
+            image pixels (the relabeled images are half size). Default: 0.5.
+        skip_bad (bool): Skip and list bad inputs instead of stopping.
+            Default: False.
+
+    Returns:
+        dict: Summary, see :func:`common.summarize`.
+
+    Raises:
+        ConversionError: A bad input file (named in the message), unless
+            ``skip_bad``.
+    """
+    landmarks = read_helen_landmarks(osp.join(raw_root, LANDMARK_FILE))
+    names = {}
+    for split in splits:
+        folder = osp.join(raw_root, split)
+        if not osp.isdir(folder):
+            raise ConversionError(f'{folder}: missing folder')
+        names[split] = sorted({
+            f.rsplit('_', 1)[0]
+            for f in os.listdir(folder)
+            if f.endswith(('_image.jpg', '_label.png'))
+        })
+    if osp.isdir(out_dir):
+        remove_stale_temporaries(out_dir)
+    tasks = [(split, name, raw_root, out_dir, landmarks.get(name),
+              landmark_scale) for split in splits for name in names[split]]
+    results, bad = run_tasks(_convert_one, tasks, nproc, skip_bad)
+    done = {(split, name) for _, split, name in results}
+    split_names = {
+        split: [n for n in split_list if (split, n) in done]
+        for split, split_list in names.items()
+    }
+    write_split_files(out_dir, split_names)
+    return summarize(out_dir, split_names, results, bad)

@@ -1,0 +1,132 @@
+# Copyright (c) segface-mmseg contributors. All rights reserved.
+"""LaPa: official download -> mmseg layout with 5-point landmarks.
+
+Input (``raw_root``), as downloaded::
+
+    {train,val,test}/images/{name}.jpg
+    {train,val,test}/labels/{name}.png        label ids 0-10
+    {train,val,test}/landmarks/{name}.txt     106, then 106 lines "x y"
+
+Output (``out_dir``)::
+
+    img_dir/{split}/{name}.jpg                the image, bytes unchanged
+    ann_dir/{split}/{name}.png                the label, single channel
+    landmarks/{split}/{name}.txt              5 lines "x y", image pixels
+    {split}.txt                               names, one a line
+"""
+import os
+import os.path as osp
+from typing import Sequence
+
+import numpy as np
+
+from ..face_classes import LAPA_CLASSES
+from .common import (ConversionError, check_label_values, check_size,
+                     copy_file, outputs_exist, read_image, read_label,
+                     read_numbers, remove_stale_temporaries, run_tasks,
+                     save_image, summarize, write_landmarks, write_split_files)
+
+SPLITS = ('train', 'val', 'test')
+
+
+def read_lapa_landmarks(path: str) -> np.ndarray:
+    """The 106 points of a LaPa landmark file, 106 x 2 (x, y)."""
+    values = read_numbers(path)
+    if len(values) != 1 + 106 * 2 or values[0] != 106:
+        raise ConversionError(
+            f'{path}: expected the count 106 followed by 106 "x y" pairs, '
+            f'got {len(values)} numbers starting with '
+            f'{values[0] if values else None}')
+    return np.asarray(values[1:], np.float64).reshape(106, 2)
+
+
+def five_points_from_lapa106(points: np.ndarray) -> np.ndarray:
+    """SegFace's 5 alignment points from LaPa's 106 landmarks.
+
+    Eye centres (mean of points 74 and 104, and of 83 and 105), nose tip
+    54, mouth corners 84 and 90 (0-based), in this order.
+
+    Args:
+        points (np.ndarray): 106 x 2 (x, y).
+
+    Returns:
+        np.ndarray: 5 x 2 float64.
+    """
+    return np.stack([(points[74] + points[104]) / 2,
+                     (points[83] + points[105]) / 2, points[54], points[84],
+                     points[90]]).astype(np.float64)
+
+
+def _convert_one(task):
+    split, name, raw_root, out_dir = task
+    outs = [
+        osp.join(out_dir, 'img_dir', split, f'{name}.jpg'),
+        osp.join(out_dir, 'ann_dir', split, f'{name}.png'),
+        osp.join(out_dir, 'landmarks', split, f'{name}.txt')
+    ]
+    if outputs_exist(outs):
+        return 'existing', split, name
+    src = osp.join(raw_root, split)
+    img_path = osp.join(src, 'images', f'{name}.jpg')
+    label_path = osp.join(src, 'labels', f'{name}.png')
+    landmark_path = osp.join(src, 'landmarks', f'{name}.txt')
+    image = read_image(img_path)
+    label = read_label(label_path)
+    check_size(label_path, label.shape[::-1], image.size)
+    check_label_values(label_path, label, len(LAPA_CLASSES))
+    points = five_points_from_lapa106(read_lapa_landmarks(landmark_path))
+    save_image(outs[1], label, 'PNG')
+    write_landmarks(outs[2], points)
+    copy_file(img_path, outs[0])
+    return 'converted', split, name
+
+
+def convert_lapa(raw_root: str,
+                 out_dir: str,
+                 nproc: int = 1,
+                 splits: Sequence[str] = SPLITS,
+                 skip_bad: bool = False) -> dict:
+    """Convert the LaPa download to mmseg's layout.
+
+    Images are copied unchanged, labels re-saved as single-channel PNGs
+    after checking them, and the 106 landmarks reduced to SegFace's 5
+    alignment points (:func:`five_points_from_lapa106`) in the image's
+    pixel frame. Re-running skips finished samples.
+
+    Args:
+        raw_root (str): The download folder (see the module docstring).
+        out_dir (str): Output root.
+        nproc (int): Worker processes. Default: 1.
+        splits (Sequence[str]): Split folders to convert. Default: all.
+        skip_bad (bool): Skip and list bad inputs instead of stopping.
+            Default: False.
+
+    Returns:
+        dict: Summary, see :func:`common.summarize`.
+
+    Raises:
+        ConversionError: A bad input file (named in the message), unless
+            ``skip_bad``.
+    """
+    names = {}
+    for split in splits:
+        for sub in ('images', 'labels', 'landmarks'):
+            folder = osp.join(raw_root, split, sub)
+            if not osp.isdir(folder):
+                raise ConversionError(f'{folder}: missing folder')
+        names[split] = sorted(
+            f[:-len('.jpg')]
+            for f in os.listdir(osp.join(raw_root, split, 'images'))
+            if f.endswith('.jpg'))
+    if osp.isdir(out_dir):
+        remove_stale_temporaries(out_dir)
+    tasks = [(split, name, raw_root, out_dir) for split in splits
+             for name in names[split]]
+    results, bad = run_tasks(_convert_one, tasks, nproc, skip_bad)
+    done = {(split, name) for _, split, name in results}
+    split_names = {
+        split: [n for n in split_list if (split, n) in done]
+        for split, split_list in names.items()
+    }
+    write_split_files(out_dir, split_names)
+    return summarize(out_dir, split_names, results, bad)

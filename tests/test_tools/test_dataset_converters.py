@@ -1,0 +1,179 @@
+# Copyright (c) segface-mmseg contributors. All rights reserved.
+"""The dataset converters on fake downloads in the exact raw formats."""
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torchvision.transforms.functional as TF
+from PIL import Image
+
+from segface_mmseg.datasets.converters import (convert_celebamask_hq,
+                                               convert_helen, convert_lapa,
+                                               merge_part_masks)
+from segface_mmseg.datasets.converters.celebamask_hq import PART_SUFFIXES
+from segface_mmseg.datasets.face_classes import CELEBAMASK_HQ_CLASSES
+from ..data_generators import (make_fake_celebamask_hq, make_fake_helen,
+                               make_fake_lapa)
+from ..utils import REPO_ROOT
+
+
+def _read(path):
+    return np.asarray(Image.open(path))
+
+
+def _lines(path):
+    with open(path) as f:
+        return f.read().splitlines()
+
+
+def _all_files(root):
+    return sorted(
+        osp.relpath(osp.join(d, f), root) for d, _, files in os.walk(root)
+        for f in files)
+
+
+# ------------------------------------------------------------ CelebAMask-HQ
+def test_part_suffixes_are_the_class_names_in_label_order():
+    assert PART_SUFFIXES == CELEBAMASK_HQ_CLASSES[1:]
+
+
+def test_merge_priority_by_hand(tmp_path):
+    # 2 x 2 masks of image 2001 (folder 1): neck everywhere, skin on the top
+    # row, hair (id 14) on the top-left pixel; later parts win
+    folder = tmp_path / 'CelebAMask-HQ-mask-anno' / '1'
+    folder.mkdir(parents=True)
+    for part, mask in [('neck', [[1, 1], [1, 1]]), ('skin', [[1, 1], [0, 0]]),
+                       ('hair', [[1, 0], [0, 0]])]:
+        Image.fromarray(np.array(mask, np.uint8) * 255).save(
+            folder / f'02001_{part}.png')
+    label = merge_part_masks(str(tmp_path), 2001, mask_size=2)
+    np.testing.assert_array_equal(label, [[14, 2], [1, 1]])
+
+
+def test_celebamask_hq_conversion(tmp_path):
+    raw, out = str(tmp_path / 'raw'), str(tmp_path / 'out')
+    fake = make_fake_celebamask_hq(raw, image_size=64, mask_size=32)
+    summary = convert_celebamask_hq(
+        raw, out, image_size=64, mask_size=32, jpeg_quality=95)
+    assert summary['splits'] == {'train': 3, 'val': 2, 'test': 1}
+    assert (summary['converted'], summary['existing']) == (6, 0)
+    for split, ids in fake['splits'].items():
+        assert _lines(osp.join(
+            out, f'{split}.txt')) == [str(i) for i in sorted(ids)]
+        for hq_id in ids:
+            # labels: overlaps resolved by priority, absent parts background
+            label = _read(osp.join(out, 'ann_dir', split, f'{hq_id}.png'))
+            np.testing.assert_array_equal(label, fake['labels'][hq_id])
+            # images: the official resize (PIL bicubic via torchvision) of
+            # the decoded download, up to JPEG loss
+            image = _read(osp.join(out, 'img_dir', split, f'{hq_id}.jpg'))
+            src = Image.open(osp.join(raw, 'CelebA-HQ-img', f'{hq_id}.jpg'))
+            expected = np.asarray(
+                TF.resize(
+                    src.convert('RGB'), [32, 32],
+                    TF.InterpolationMode.BICUBIC))
+            assert image.shape == (32, 32, 3)
+            diff = np.abs(image.astype(int) - expected.astype(int))
+            assert diff.mean() < 1.5, diff.mean()
+
+
+def test_celebamask_hq_rerun_skips_finished_work(tmp_path):
+    raw, out = str(tmp_path / 'raw'), str(tmp_path / 'out')
+    make_fake_celebamask_hq(raw, image_size=64, mask_size=32)
+    kwargs = dict(image_size=64, mask_size=32)
+    convert_celebamask_hq(raw, out, **kwargs)
+    label = osp.join(out, 'ann_dir', 'val', '1999.png')
+    mtime = os.stat(label).st_mtime_ns
+    # an interrupted run's temporary file and one missing output
+    stale = osp.join(out, 'ann_dir', 'train', '.1.png.4242.segface-tmp')
+    open(stale, 'w').close()
+    os.remove(osp.join(out, 'img_dir', 'train', '1.jpg'))
+    summary = convert_celebamask_hq(raw, out, **kwargs)
+    assert (summary['converted'], summary['existing']) == (1, 5)
+    assert os.stat(label).st_mtime_ns == mtime
+    assert not osp.exists(stale)
+    assert osp.isfile(osp.join(out, 'img_dir', 'train', '1.jpg'))
+
+
+def test_celebamask_hq_cli(tmp_path):
+    raw, out = str(tmp_path / 'raw'), str(tmp_path / 'out')
+    make_fake_celebamask_hq(raw, image_size=64, mask_size=32)
+    script = osp.join(REPO_ROOT, 'tools', 'dataset_converters',
+                      'celebamask_hq.py')
+    proc = subprocess.run([
+        sys.executable, script, raw, '-o', out, '--nproc', '2', '--image-size',
+        '64', '--mask-size', '32'
+    ],
+                          capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert 'train 3, val 2, test 1; 6 converted' in proc.stdout
+    assert len(_all_files(osp.join(out, 'ann_dir'))) == 6
+
+
+# --------------------------------------------------------------------- LaPa
+@pytest.mark.parametrize('nproc', [1, 2])
+def test_lapa_conversion(tmp_path, nproc):
+    raw, out = str(tmp_path / 'raw'), str(tmp_path / 'out')
+    fake = make_fake_lapa(raw)
+    summary = convert_lapa(raw, out, nproc=nproc)
+    assert summary['splits'] == {'train': 2, 'val': 2, 'test': 2}
+    for split, names in fake['splits'].items():
+        assert _lines(osp.join(out, f'{split}.txt')) == sorted(names)
+        for name in names:
+            # images copied byte for byte, labels as they were
+            with open(osp.join(raw, split, 'images', f'{name}.jpg'),
+                      'rb') as f:
+                src = f.read()
+            with open(osp.join(out, 'img_dir', split, f'{name}.jpg'),
+                      'rb') as f:
+                assert f.read() == src
+            np.testing.assert_array_equal(
+                _read(osp.join(out, 'ann_dir', split, f'{name}.png')),
+                fake['labels'][(split, name)])
+            # SEGFACE_SPEC 5.2: eyes mean(74, 104) and mean(83, 105), nose
+            # 54, mouth corners 84 and 90
+            p = fake['landmarks106'][(split, name)]
+            expected = [[(p[74, 0] + p[104, 0]) / 2,
+                         (p[74, 1] + p[104, 1]) / 2],
+                        [(p[83, 0] + p[105, 0]) / 2,
+                         (p[83, 1] + p[105, 1]) / 2], p[54], p[84], p[90]]
+            points = np.loadtxt(
+                osp.join(out, 'landmarks', split, f'{name}.txt'))
+            np.testing.assert_allclose(points, expected, atol=1e-5)
+
+
+# -------------------------------------------------------------------- Helen
+def test_helen_conversion_crops_as_the_official(tmp_path):
+    raw, out = str(tmp_path / 'raw'), str(tmp_path / 'out')
+    fake = make_fake_helen(raw, size=(60, 50))
+    summary = convert_helen(raw, out)
+    assert summary['splits'] == {'train': 2, 'test': 1}
+    assert _lines(osp.join(out, 'train.txt')) == ['100032540_1', '10405424_1']
+    # crops by hand (SEGFACE_SPEC 5.3) from the landmark boxes:
+    # (10, 20, 30, 44): size (21, 25), centre int(20.5, 32.5) = (20, 32),
+    #   side int(25 * 1.2) = 30 -> (5, 17, 35, 47)
+    # (-6, -4, 20, 18): size (27, 23), centre int(7.5, 7.5) = (7, 7),
+    #   side int(27 * 1.2) = 32 -> (-9, -9, 23, 23), clipped (0, 0, 23, 23)
+    # (12, 6, 50, 40): size (39, 35), centre int(31.5, 23.5) = (31, 23),
+    #   side int(39 * 1.2) = 46 -> (8, 0, 54, 46)
+    crops = {
+        ('train', '100032540_1'): (5, 17, 35, 47),
+        ('train', '10405424_1'): (0, 0, 23, 23),
+        ('test', '1030333538_1'): (8, 0, 54, 46),
+    }
+    for (split, name), (x1, y1, x2, y2) in crops.items():
+        image = _read(osp.join(out, 'img_dir', split, f'{name}.png'))
+        decoded = np.asarray(
+            Image.open(osp.join(raw, split, f'{name}_image.jpg')))
+        np.testing.assert_array_equal(image, decoded[y1:y2, x1:x2])
+        np.testing.assert_array_equal(
+            _read(osp.join(out, 'ann_dir', split, f'{name}.png')),
+            fake['labels'][name][y1:y2, x1:x2])
+        p = fake['landmarks68'][name] - [x1, y1]
+        expected = [p[36:42].mean(0), p[42:48].mean(0), p[30], p[48], p[54]]
+        points = np.loadtxt(osp.join(out, 'landmarks', split, f'{name}.txt'))
+        np.testing.assert_allclose(points, expected, atol=1e-4)
