@@ -1,0 +1,15 @@
+# Copyright (c) segface-mmseg contributors. All rights reserved.
+"""Inference for users: :class:`FaceParser`, image reading, detectors."""
+from .face_detectors import (FACE_DETECTORS, BaseFaceDetector, FaceDetection,
+                             HaarCascadeFaceDetector, MMDetFaceDetector,
+                             MTCNNFaceDetector, build_face_detector)
+from .face_parser import FaceParser
+from .image_io import (ImageLoadError, atomic_write_image, list_images,
+                       load_image)
+
+__all__ = [
+    'BaseFaceDetector', 'FACE_DETECTORS', 'FaceDetection', 'FaceParser',
+    'HaarCascadeFaceDetector', 'ImageLoadError', 'MMDetFaceDetector',
+    'MTCNNFaceDetector', 'atomic_write_image', 'build_face_detector',
+    'list_images', 'load_image'
+]

@@ -1,0 +1,384 @@
+# Copyright (c) segface-mmseg contributors. All rights reserved.
+import copy
+import itertools
+import os
+import warnings
+from typing import (Callable, Iterable, Iterator, List, Optional, Sequence,
+                    Tuple, Union)
+
+import numpy as np
+import torch
+from mmengine.config import Config
+from mmengine.dataset import Compose, pseudo_collate
+from mmengine.model.utils import revert_sync_batchnorm
+from mmengine.registry import init_default_scope
+from mmengine.runner import load_checkpoint
+from mmseg.registry import DATASETS, MODELS
+
+from ..datasets.face_classes import FACE_PALETTE
+from .face_crops import (aligned_frame, box_frame, crop_side,
+                         image_to_crop_matrix, transform_points, unwarp_probs,
+                         warp_crop)
+from .face_detectors import FaceDetection, build_face_detector
+from .image_io import load_image
+
+ImageType = Union[str, os.PathLike, np.ndarray]
+CROP_MODES = ('auto', 'align', 'box', 'none')
+
+
+class FaceParser:
+    """Face parsing from a config and a checkpoint: image in, labels out.
+
+    Without a detector the whole image is parsed, as a tight face crop
+    (how SegFace was trained: the image is squashed to the network size).
+    With one, faces are detected, each is cropped (or aligned), parsed, and
+    the labels are pasted back into the full image, for any number of
+    faces; where crops overlap, each pixel takes the face most sure it is
+    not background.
+
+    Example:
+        >>> parser = FaceParser('configs/segface_swinb_celeba.py', 'm.pth')
+        >>> labels = parser.parse('face.jpg')   # H x W uint8 class ids
+        >>> parser.classes[labels[0, 0]]
+        'background'
+
+    Args:
+        config (str | Config): Model config.
+        checkpoint (str, optional): Checkpoint; its ``meta.dataset_meta``
+            gives class names and palette. Default: None (random weights,
+            for tests only).
+        device (str): Torch device. Default: 'cpu'.
+        detector (str | dict | callable, optional): Face detector for
+            photos that are not tight crops: ``'mtcnn'`` (the default
+            in-the-wild detector), ``'haar'``, a config dict or a callable
+            (see :func:`build_face_detector`). Default: None (parse the
+            whole image).
+        crop_mode (str): With a detector: ``'align'`` cuts the rotated
+            CelebA-HQ frame from five landmarks, ``'box'`` an upright square
+            around the box with ``margin``, ``'none'`` parses the whole
+            image and only passes the best face's landmarks. ``'auto'``
+            aligns when the detector gives landmarks and the model does not
+            align faces itself (``align_cfg``, the LaPa models), and cuts
+            boxes otherwise. Landmarks, when detected, always reach the
+            model (metainfo ``landmarks``, network-input frame).
+            Default: 'auto'.
+        margin (float): Box margin per side, as a fraction of the box's
+            longer side. Default: 0.4.
+        if_no_face (str): With a detector, an image without faces becomes
+            all background (``'background'``) or is parsed whole
+            (``'whole'``). Default: 'background'.
+        batch_size (int): Images (or face crops) per forward. Default: 1.
+        cfg_options (dict, optional): Overrides merged into the config.
+    """
+
+    def __init__(self,
+                 config: Union[str, Config],
+                 checkpoint: Optional[str] = None,
+                 device: str = 'cpu',
+                 detector: Union[None, str, dict, Callable] = None,
+                 crop_mode: str = 'auto',
+                 margin: float = 0.4,
+                 if_no_face: str = 'background',
+                 batch_size: int = 1,
+                 cfg_options: Optional[dict] = None) -> None:
+        if crop_mode not in CROP_MODES:
+            raise ValueError(f'crop_mode must be one of {CROP_MODES}, '
+                             f'got {crop_mode!r}')
+        if if_no_face not in ('background', 'whole'):
+            raise ValueError('if_no_face must be "background" or "whole", '
+                             f'got {if_no_face!r}')
+        if batch_size < 1:
+            raise ValueError(f'batch_size must be >= 1, got {batch_size}')
+        cfg = _load_config(config, cfg_options)
+        self.cfg = cfg
+        self.device = torch.device(device)
+        self.model = self._build_model(cfg, checkpoint)
+        self.pipeline = _inference_pipeline(cfg)
+        self.input_size = _network_size(cfg)
+        self.detector = (None if detector is None else
+                         build_face_detector(detector))
+        self.crop_mode = crop_mode
+        self.margin = margin
+        self.if_no_face = if_no_face
+        self.batch_size = batch_size
+
+    # -- construction -----------------------------------------------------
+    def _build_model(self, cfg: Config, checkpoint: Optional[str]):
+        init_default_scope(cfg.get('default_scope', 'mmseg'))
+        model_cfg = copy.deepcopy(cfg.model)
+        model_cfg.pretrained = None
+        model_cfg.train_cfg = None
+        if model_cfg.get('backbone') is not None:
+            # the checkpoint replaces the backbone's ImageNet init
+            model_cfg.backbone.init_cfg = None
+        model = MODELS.build(model_cfg)
+        meta = None
+        if checkpoint is None:
+            warnings.warn('FaceParser: no checkpoint, the model has random '
+                          'weights')
+        else:
+            if not os.path.isfile(checkpoint):
+                raise FileNotFoundError(f'{checkpoint}: no such checkpoint')
+            ckpt = load_checkpoint(
+                model, checkpoint, map_location='cpu', strict=True)
+            meta = ckpt.get('meta', {}).get('dataset_meta')
+            if meta is None:
+                warnings.warn(f'{checkpoint}: no meta.dataset_meta; class '
+                              'names come from the config\'s dataset')
+        model.dataset_meta = _dataset_meta(meta, cfg, checkpoint)
+        num_classes = model.decode_head.out_channels
+        num_names = len(model.dataset_meta['classes'])
+        if num_names != num_classes:
+            raise ValueError(f'{checkpoint or "config"}: {num_names} class '
+                             f'names for a model with {num_classes} outputs')
+        model.cfg = cfg
+        model = revert_sync_batchnorm(model)
+        model.to(self.device)
+        model.eval()
+        return model
+
+    @property
+    def dataset_meta(self) -> dict:
+        """``classes`` and ``palette`` of the model's labels."""
+        return self.model.dataset_meta
+
+    @property
+    def classes(self) -> Tuple[str, ...]:
+        """Class name of each label id."""
+        return tuple(self.model.dataset_meta['classes'])
+
+    @property
+    def palette(self) -> List[List[int]]:
+        """RGB colour of each label id."""
+        return self.model.dataset_meta['palette']
+
+    # -- public API -------------------------------------------------------
+    def parse(self,
+              images: Union[ImageType, Sequence[ImageType]],
+              return_faces: bool = False):
+        """Parse one image or a list of images.
+
+        Args:
+            images (str | np.ndarray | list): Image files or BGR arrays
+                (see :func:`load_image` for accepted modes).
+            return_faces (bool): Also return the detected faces.
+                Default: False.
+
+        Returns:
+            np.ndarray | list: ``H x W`` uint8 label map per image, at the
+            image's own size; with ``return_faces``, ``(labels, faces)``
+            pairs where ``faces`` is a list of :class:`FaceDetection`.
+        """
+        single = isinstance(images, (str, os.PathLike, np.ndarray))
+        items = [images] if single else list(images)
+        loaded = [load_image(item) for item in items]
+        if self.detector is None:
+            results = [(labels, []) for labels in self._parse_whole(loaded)]
+        else:
+            results = self._parse_in_the_wild(loaded)
+        if not return_faces:
+            results = [labels for labels, _ in results]
+        return results[0] if single else results
+
+    def detect(self, image: ImageType) -> List[FaceDetection]:
+        """Faces of one image with the parser's detector (best first)."""
+        if self.detector is None:
+            raise ValueError('this FaceParser has no detector')
+        faces = [
+            FaceDetection.from_any(f)
+            for f in self.detector(load_image(image))
+        ]
+        return sorted(faces, key=lambda f: -f.score)
+
+    # -- internals --------------------------------------------------------
+    def _forward(
+            self, items: Iterable[Tuple[np.ndarray,
+                                        Optional[np.ndarray]]]) -> Iterator:
+        """Run the model on ``(BGR image, landmarks or None)`` pairs.
+
+        Runs ``batch_size`` images per forward and yields one SegDataSample
+        per image, in order; inputs are consumed lazily, so only one batch
+        of crops and predictions is held at a time.
+        """
+        items = iter(items)
+        while True:
+            batch = []
+            for img, lm in itertools.islice(items, self.batch_size):
+                data = self.pipeline(dict(img=img))
+                if lm is not None:
+                    data['data_samples'].set_metainfo(
+                        dict(landmarks=lm.astype(np.float32)))
+                batch.append(data)
+            if not batch:
+                return
+            with torch.no_grad():
+                samples = self.model.test_step(pseudo_collate(batch))
+            yield from samples
+
+    def _network_landmarks(self, landmarks: np.ndarray, matrix: np.ndarray,
+                           crop_size: Tuple[int, int]) -> np.ndarray:
+        """Landmarks in the network-input frame of a crop (or image)."""
+        points = transform_points(matrix, landmarks)
+        net_h, net_w = self.input_size
+        crop_h, crop_w = crop_size
+        scale = np.array([net_w / crop_w, net_h / crop_h])
+        return ((points + 0.5) * scale - 0.5).astype(np.float32)
+
+    def _parse_whole(self,
+                     images: List[np.ndarray],
+                     landmarks=None) -> List[np.ndarray]:
+        landmarks = landmarks or [None] * len(images)
+        return [
+            s.pred_sem_seg.data[0].cpu().numpy().astype(np.uint8)
+            for s in self._forward(zip(images, landmarks))
+        ]
+
+    def _parse_in_the_wild(self, images: List[np.ndarray]):
+        faces_per_image = [self.detect(img) for img in images]
+        if self.crop_mode == 'none':
+            return self._parse_whole_with_landmarks(images, faces_per_image)
+
+        # 1. one crop per face, all images together (cut when needed)
+        jobs = [(index, face) + self._crop_geometry(face)
+                for index, faces in enumerate(faces_per_image)
+                for face in faces]
+
+        def crops():
+            for index, face, matrix, size in jobs:
+                yield (warp_crop(images[index], matrix,
+                                 size), None if face.landmarks is None else
+                       self._network_landmarks(face.landmarks, matrix,
+                                               (size, size)))
+
+        # 2. parse the crops; 3. paste each back: per pixel, the face most
+        # sure it is not background
+        labels = [np.zeros(img.shape[:2], np.uint8) for img in images]
+        best = [torch.full(img.shape[:2], -1.0) for img in images]
+        for (index, _, matrix, _), sample in zip(jobs, self._forward(crops())):
+            probs = sample.seg_logits.data.float().softmax(dim=0)
+            (rows,
+             cols), region, inside = unwarp_probs(probs, matrix,
+                                                  images[index].shape[:2])
+            region, inside = region.cpu(), inside.cpu()
+            foreground = 1.0 - region[0]
+            take = inside & (foreground > best[index][rows, cols])
+            best[index][rows, cols] = torch.where(take, foreground,
+                                                  best[index][rows, cols])
+            region_labels = torch.from_numpy(labels[index][rows, cols])
+            region_labels = torch.where(take,
+                                        region.argmax(dim=0).to(torch.uint8),
+                                        region_labels)
+            labels[index][rows, cols] = region_labels.numpy()
+
+        # 4. images without faces
+        empty = [i for i, faces in enumerate(faces_per_image) if not faces]
+        if empty and self.if_no_face == 'whole':
+            whole = self._parse_whole([images[i] for i in empty])
+            for i, lab in zip(empty, whole):
+                labels[i] = lab
+        return list(zip(labels, faces_per_image))
+
+    def _parse_whole_with_landmarks(self, images, faces_per_image):
+        landmarks = []
+        for img, faces in zip(images, faces_per_image):
+            face = next((f for f in faces if f.landmarks is not None), None)
+            landmarks.append(None if face is None else self._network_landmarks(
+                face.landmarks, np.eye(2, 3), img.shape[:2]))
+        labels = self._parse_whole(images, landmarks)
+        return list(zip(labels, faces_per_image))
+
+    def _crop_geometry(self, face: FaceDetection):
+        """Image-to-crop matrix and crop side for one face."""
+        # 'auto': models that align faces themselves (LaPa: align_cfg) get
+        # an upright crop, the others the CelebA-HQ frame when possible
+        align = self.crop_mode == 'align' or (
+            self.crop_mode == 'auto' and face.landmarks is not None
+            and getattr(self.model, 'align_cfg', None) is None)
+        if align and face.landmarks is None:
+            raise ValueError('crop_mode="align" needs a detector with '
+                             'landmarks (e.g. "mtcnn")')
+        frame = (
+            aligned_frame(face.landmarks) if align else box_frame(
+                face.box, self.margin))
+        # sample near the face's own resolution (at least the network's);
+        # the config's test pipeline then resizes it as in training
+        net = max(self.input_size)
+        size = int(round(min(max(crop_side(frame), net), 2 * net)))
+        return image_to_crop_matrix(frame, size), size
+
+
+def _load_config(config, cfg_options) -> Config:
+    if isinstance(config, (str, os.PathLike)):
+        if not os.path.isfile(config):
+            raise FileNotFoundError(f'{config}: no such config file')
+        cfg = Config.fromfile(config)
+    elif isinstance(config, Config):
+        cfg = copy.deepcopy(config)
+    else:
+        raise TypeError('config must be a path or a Config, got '
+                        f'{type(config).__name__}')
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    return cfg
+
+
+def _dataset_meta(meta: Optional[dict], cfg: Config,
+                  checkpoint: Optional[str]) -> dict:
+    """Classes and palette: the checkpoint's, else the config dataset's."""
+    if meta and meta.get('classes'):
+        classes = tuple(meta['classes'])
+        palette = meta.get('palette')
+    else:
+        dataset_type = cfg.get('test_dataloader', {}).get('dataset',
+                                                          {}).get('type')
+        dataset_cls = DATASETS.get(dataset_type) if dataset_type else None
+        info = getattr(dataset_cls, 'METAINFO', None) or {}
+        if not info.get('classes'):
+            raise ValueError(
+                f'{checkpoint or "no checkpoint"}: no class names in the '
+                'checkpoint meta and none in the config\'s test dataset '
+                f'({dataset_type})')
+        classes = tuple(info['classes'])
+        palette = info.get('palette')
+    if not palette or len(palette) != len(classes):
+        palette = [
+            list(FACE_PALETTE.get(name, _fallback_colour(i)))
+            for i, name in enumerate(classes)
+        ]
+    return dict(classes=classes, palette=[list(c) for c in palette])
+
+
+def _fallback_colour(index: int) -> Tuple[int, int, int]:
+    rng = np.random.RandomState(index + 1)
+    return tuple(int(v) for v in rng.randint(0, 256, 3))
+
+
+def _inference_pipeline(cfg: Config) -> Compose:
+    """The config's test pipeline for in-memory BGR arrays, no labels."""
+    pipeline = []
+    for transform in copy.deepcopy(cfg.test_dataloader.dataset.pipeline):
+        if transform['type'] in ('LoadAnnotations', 'LoadDepthAnnotation'):
+            continue
+        if transform['type'] in ('LoadImageFromFile', 'InferencerLoader'):
+            transform = dict(type='LoadImageFromNDArray')
+        pipeline.append(transform)
+    if not pipeline or pipeline[0]['type'] != 'LoadImageFromNDArray':
+        raise ValueError('the test pipeline must start by loading the image '
+                         '(LoadImageFromFile)')
+    return Compose(pipeline)
+
+
+def _network_size(cfg: Config) -> Tuple[int, int]:
+    """``(h, w)`` of the network input, from the test Resize or the
+    preprocessor."""
+    for transform in cfg.test_dataloader.dataset.pipeline:
+        if transform['type'] == 'Resize' and not transform.get(
+                'keep_ratio', False):
+            w, h = transform['scale']
+            return int(h), int(w)
+    size = cfg.model.get('data_preprocessor', {}).get('size')
+    if size is None:
+        raise ValueError('cannot tell the network input size: no fixed-size '
+                         'Resize in the test pipeline and no '
+                         'data_preprocessor.size')
+    return int(size[0]), int(size[1])

@@ -1,0 +1,123 @@
+# Copyright (c) segface-mmseg contributors. All rights reserved.
+"""demo/image_demo.py and demo/video_demo.py on generated inputs."""
+import importlib.util
+import os
+import os.path as osp
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from segface_mmseg.apis import FaceParser
+from ..utils import REPO_ROOT
+from .conftest import face_photo
+
+
+def _load_demo(name):
+    spec = importlib.util.spec_from_file_location(
+        name, osp.join(REPO_ROOT, 'demo', f'{name}.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def photo_folder(tmp_path):
+    """Photos in every awkward mode, plus a broken file."""
+    folder = tmp_path / 'photos'
+    folder.mkdir()
+    img = cv2.resize(face_photo(), (96, 112))
+    rgb = img[..., ::-1]
+    Image.fromarray(rgb[..., 0]).save(folder / 'gray.png')
+    rgba = np.dstack([rgb, np.full(rgb.shape[:2], 128, np.uint8)])
+    Image.fromarray(rgba, 'RGBA').save(folder / 'rgba.png')
+    cv2.imwrite(str(folder / 'deep.png'), img.astype(np.uint16) * 257)
+    pil = Image.fromarray(rgb)
+    exif = pil.getexif()
+    exif[0x0112] = 8  # rotated: displayed 112 wide, 96 high
+    pil.save(folder / 'rotated.jpg', exif=exif)
+    (folder / 'broken.jpg').write_bytes(b'\x00\x01 not a jpeg')
+    return folder
+
+
+def test_image_demo_writes_labels_overlays_and_masks(photo_folder, tmp_path,
+                                                     tiny_config,
+                                                     tiny_checkpoint, capsys):
+    demo = _load_demo('image_demo')
+    out = tmp_path / 'out'
+    code = demo.main([
+        str(photo_folder), tiny_config, tiny_checkpoint, '--out-dir',
+        str(out), '--batch-size', '2', '--masks'
+    ])
+    assert code == 1  # the broken file is reported
+    assert 'broken.jpg' in capsys.readouterr().err
+    names = sorted(os.listdir(out / 'pred'))
+    assert names == ['deep.png', 'gray.png', 'rgba.png', 'rotated.png']
+    parser = FaceParser(tiny_config, tiny_checkpoint)
+    for name in names:
+        labels = np.array(Image.open(out / 'pred' / name))
+        stem = osp.splitext(name)[0]
+        src = next(p for p in photo_folder.iterdir() if p.stem == stem)
+        np.testing.assert_array_equal(labels, parser.parse(str(src)))
+        vis = cv2.imread(str(out / 'vis' / f'{stem}.jpg'))
+        assert vis.shape[0] >= labels.shape[0]  # small images: padded
+        assert vis.shape[1] > labels.shape[1]  # the legend column
+        masks = sorted(os.listdir(out / 'masks' / stem))
+        assert len(masks) == 19 and masks[2] == '02_skin.png'
+        stack = np.stack([
+            cv2.imread(str(out / 'masks' / stem / m), cv2.IMREAD_GRAYSCALE)
+            for m in masks
+        ])
+        # the masks partition the image
+        np.testing.assert_array_equal((stack > 0).sum(0), 1)
+        np.testing.assert_array_equal(stack.argmax(0), labels)
+    assert np.array(Image.open(out / 'pred/rotated.png')).shape == (96, 112)
+
+
+def test_image_demo_in_the_wild_on_one_file(tmp_path, tiny_config,
+                                            tiny_checkpoint):
+    demo = _load_demo('image_demo')
+    path = tmp_path / 'portrait.jpg'
+    cv2.imwrite(str(path), face_photo())
+    code = demo.main([
+        str(path), tiny_config, tiny_checkpoint, '--out-dir',
+        str(tmp_path / 'out'), '--in-the-wild', '--show-faces', '--no-legend'
+    ])
+    assert code == 0
+    vis = cv2.imread(str(tmp_path / 'out/vis/portrait.jpg'))
+    assert vis.shape == face_photo().shape
+
+
+def test_video_demo_writes_every_frame(tmp_path, tiny_config, tiny_checkpoint):
+    demo = _load_demo('video_demo')
+    src = str(tmp_path / 'in.avi')
+    writer = cv2.VideoWriter(src, cv2.VideoWriter_fourcc(*'MJPG'), 5, (80, 60))
+    frame = cv2.resize(face_photo(), (80, 60))
+    for i in range(7):
+        writer.write(np.roll(frame, 3 * i, axis=1))
+    writer.release()
+    out = str(tmp_path / 'videos' / 'out.mp4')
+    assert demo.main(
+        [src, tiny_config, tiny_checkpoint, '--out', out, '--batch-size',
+         '3']) == 0
+    capture = cv2.VideoCapture(out)
+    frames = 0
+    while True:
+        ok, img = capture.read()
+        if not ok:
+            break
+        assert img.shape == (60, 80, 3)
+        frames += 1
+    assert frames == 7
+    assert os.listdir(tmp_path / 'videos') == ['out.mp4']
+    # --max-frames, and a clear error for a missing input
+    assert demo.main(
+        [src, tiny_config, tiny_checkpoint, '--out', out, '--max-frames',
+         '2']) == 0
+    assert int(cv2.VideoCapture(out).get(cv2.CAP_PROP_FRAME_COUNT)) == 2
+    with pytest.raises(FileNotFoundError, match='nothing.mp4'):
+        demo.main([
+            str(tmp_path / 'nothing.mp4'), tiny_config, tiny_checkpoint,
+            '--out', out
+        ])

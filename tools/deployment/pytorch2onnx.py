@@ -1,0 +1,288 @@
+# Copyright (c) segface-mmseg contributors. All rights reserved.
+"""Export a SegFace config + checkpoint to ONNX and check it with
+onnxruntime.
+
+The graph takes ``input``: B x 3 x H x W float32 **RGB** pixels in 0-255
+(normalisation is inside the graph) and returns ``logits``: B x N x H x W
+at the input resolution (argmax over N gives the label map). The batch is
+dynamic; the spatial size is fixed (``--shape``) unless ``--dynamic-shape``.
+Class names, palette and the input format are stored as ONNX metadata.
+
+Example:
+    python tools/deployment/pytorch2onnx.py CONFIG CHECKPOINT \
+        --output-file segface.onnx --shape 512 512
+
+Not supported: test-time augmentation, the LaPa alignment (the landmark
+warp needs the landmarks as a second input), and sliding-window
+inference; the in-the-wild face detection stays in Python.
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import sys
+import tempfile
+import time
+import warnings
+
+import numpy as np
+import torch
+import torch.nn as nn
+from mmengine.config import Config, DictAction
+from mmengine.model.utils import revert_sync_batchnorm
+from mmengine.registry import init_default_scope
+from mmengine.runner import load_checkpoint
+from mmseg.registry import MODELS
+
+
+class SegFaceONNXWrapper(nn.Module):
+    """Normalisation + the segmentor's tensor forward, for export.
+
+    Args:
+        segmentor (nn.Module): An mmseg ``EncoderDecoder``.
+        mean (Sequence[float]): RGB mean of the data preprocessor.
+        std (Sequence[float]): RGB std of the data preprocessor.
+    """
+
+    def __init__(self, segmentor, mean, std) -> None:
+        super().__init__()
+        self.segmentor = segmentor
+        self.register_buffer('mean', torch.tensor(mean).view(1, -1, 1, 1))
+        self.register_buffer('std', torch.tensor(std).view(1, -1, 1, 1))
+
+    def forward(self, x):
+        """B x 3 x H x W RGB 0-255 -> B x N x H x W logits."""
+        x = (x - self.mean) / self.std
+        return self.segmentor(x, mode='tensor')
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description='Export SegFace to ONNX and verify it with onnxruntime')
+    parser.add_argument('config', help='model config file')
+    parser.add_argument(
+        'checkpoint', nargs='?', help='checkpoint (omit: random weights)')
+    parser.add_argument(
+        '--output-file', default='segface.onnx', help='ONNX file to write')
+    parser.add_argument(
+        '--shape',
+        type=int,
+        nargs='+',
+        default=None,
+        help='input H W (default: the config\'s network size)')
+    parser.add_argument(
+        '--dynamic-shape',
+        action='store_true',
+        help='also make H and W dynamic (multiples of 32)')
+    parser.add_argument('--opset-version', type=int, default=17)
+    parser.add_argument(
+        '--verify-batch',
+        type=int,
+        default=2,
+        help='batch size of the onnxruntime check (checks the dynamic batch)')
+    parser.add_argument(
+        '--atol',
+        type=float,
+        default=1e-3,
+        help='largest allowed |logit difference| (default: %(default)s)')
+    parser.add_argument(
+        '--skip-verify', action='store_true', help='do not run onnxruntime')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config, key=value')
+    return parser.parse_args(argv)
+
+
+def build_segmentor(config, checkpoint=None, cfg_options=None):
+    """Build the segmentor on the CPU in eval mode.
+
+    Returns:
+        tuple: ``(model, cfg, dataset_meta)``; ``dataset_meta`` is the
+        checkpoint's (or None).
+    """
+    cfg = Config.fromfile(config) if isinstance(config, str) else config
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    init_default_scope(cfg.get('default_scope', 'mmseg'))
+    cfg.model.pretrained = None
+    cfg.model.train_cfg = None
+    cfg.model.backbone.init_cfg = None
+    model = MODELS.build(cfg.model)
+    meta = None
+    if checkpoint:
+        if not osp.isfile(checkpoint):
+            raise FileNotFoundError(f'{checkpoint}: no such checkpoint')
+        ckpt = load_checkpoint(model, checkpoint, map_location='cpu')
+        meta = ckpt.get('meta', {}).get('dataset_meta')
+    else:
+        warnings.warn('no checkpoint: exporting random weights')
+    model = revert_sync_batchnorm(model)
+    model.eval()
+    return model, cfg, meta
+
+
+def default_shape(cfg):
+    """``(H, W)`` of the config's network input."""
+    size = cfg.model.data_preprocessor.get('size')
+    if size is None:
+        raise ValueError('the config has no data_preprocessor.size; '
+                         'pass --shape H W')
+    return int(size[0]), int(size[1])
+
+
+def export(model,
+           cfg,
+           output_file,
+           shape,
+           dataset_meta=None,
+           dynamic_shape=False,
+           opset_version=17):
+    """Write the ONNX file (atomically).
+
+    Args:
+        model (nn.Module): Segmentor in eval mode.
+        cfg (Config): Its config (for mean and std).
+        output_file (str): Target path.
+        shape (tuple[int, int]): ``(H, W)`` traced.
+        dataset_meta (dict, optional): Classes and palette to store.
+        dynamic_shape (bool): Make H and W dynamic. Default: False.
+        opset_version (int): ONNX opset. Default: 17.
+
+    Returns:
+        SegFaceONNXWrapper: The exported module (for verification).
+    """
+    import onnx
+    pre = cfg.model.data_preprocessor
+    if not pre.get('bgr_to_rgb', False) and not pre.get('rgb_to_bgr', False):
+        warnings.warn('the data preprocessor does not convert BGR to RGB; '
+                      'the graph then expects the channel order the model '
+                      'was trained on')
+    wrapper = SegFaceONNXWrapper(model, pre.mean, pre.std).eval()
+    dummy = torch.rand(1, 3, *shape) * 255
+    axes = {0: 'batch'}
+    if dynamic_shape:
+        axes.update({2: 'height', 3: 'width'})
+    folder = osp.dirname(osp.abspath(output_file))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix='.tmp_', suffix='.onnx', dir=folder)
+    os.close(fd)
+    try:
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter('ignore', torch.jit.TracerWarning)
+            torch.onnx.export(
+                wrapper,
+                dummy,
+                tmp,
+                input_names=['input'],
+                output_names=['logits'],
+                dynamic_axes={
+                    'input': axes,
+                    'logits': axes
+                },
+                opset_version=opset_version,
+                do_constant_folding=True,
+                dynamo=False)
+        onnx_model = onnx.load(tmp)
+        onnx.checker.check_model(onnx_model)
+        meta = dict(
+            input_format='RGB float32 0-255, B x 3 x H x W',
+            output='logits B x N x H x W',
+            input_shape=json.dumps(list(shape)),
+            dynamic_shape=json.dumps(bool(dynamic_shape)))
+        if dataset_meta:
+            meta['classes'] = json.dumps(list(dataset_meta['classes']))
+            if dataset_meta.get('palette') is not None:
+                meta['palette'] = json.dumps(
+                    [list(map(int, c)) for c in dataset_meta['palette']])
+        for key, value in meta.items():
+            prop = onnx_model.metadata_props.add()
+            prop.key, prop.value = key, value
+        onnx.save(onnx_model, tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp made it private
+        os.replace(tmp, output_file)
+    except BaseException:
+        if osp.exists(tmp):
+            os.remove(tmp)
+        raise
+    return wrapper
+
+
+def verify(wrapper, onnx_file, shape, batch=2, seed=0):
+    """Compare onnxruntime with PyTorch on random 0-255 images.
+
+    Returns:
+        dict: ``max_abs_diff`` of the logits, ``label_agreement`` (share of
+        equal argmax labels), timings and the checked input shape.
+    """
+    import onnxruntime as ort
+    gen = torch.Generator().manual_seed(seed)
+    x = torch.randint(0, 256, (batch, 3, *shape), generator=gen).float()
+    session = ort.InferenceSession(
+        onnx_file, providers=['CPUExecutionProvider'])
+    start = time.perf_counter()
+    ort_out = session.run(None, {'input': x.numpy()})[0]
+    ort_time = time.perf_counter() - start
+    start = time.perf_counter()
+    with torch.no_grad():
+        torch_out = wrapper(x).numpy()
+    torch_time = time.perf_counter() - start
+    if ort_out.shape != torch_out.shape:
+        raise AssertionError(f'onnxruntime output {ort_out.shape} != '
+                             f'PyTorch output {torch_out.shape}')
+    return dict(
+        input_shape=tuple(x.shape),
+        max_abs_diff=float(np.abs(ort_out - torch_out).max()),
+        label_agreement=float(
+            (ort_out.argmax(1) == torch_out.argmax(1)).mean()),
+        onnxruntime_s=ort_time,
+        pytorch_s=torch_time)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    model, cfg, meta = build_segmentor(args.config, args.checkpoint,
+                                       args.cfg_options)
+    if args.shape is None:
+        shape = default_shape(cfg)
+    elif len(args.shape) in (1, 2):
+        shape = (args.shape[0], args.shape[-1])
+    else:
+        raise SystemExit('--shape takes H [W]')
+    start = time.perf_counter()
+    wrapper = export(model, cfg, args.output_file, shape, meta,
+                     args.dynamic_shape, args.opset_version)
+    print(f'Exported {args.output_file} (opset {args.opset_version}, input '
+          f'{shape}, dynamic batch{", H, W" if args.dynamic_shape else ""})'
+          f' in {time.perf_counter() - start:.1f} s')
+    if args.skip_verify:
+        return 0
+    checks = [shape]
+    if args.dynamic_shape:
+        checks.append(
+            (shape[0] + 32, shape[1] - 32 if shape[1] > 64 else shape[1] + 64))
+    failed = False
+    print('| input | max abs logit diff | argmax agreement | onnxruntime s '
+          '| PyTorch s | ok |')
+    print('|---|---|---|---|---|---|')
+    for check in checks:
+        result = verify(wrapper, args.output_file, check, args.verify_batch)
+        ok = result['max_abs_diff'] <= args.atol
+        failed |= not ok
+        print(f"| {result['input_shape']} | {result['max_abs_diff']:.2e} | "
+              f"{result['label_agreement']:.6f} | "
+              f"{result['onnxruntime_s']:.3f} | {result['pytorch_s']:.3f} | "
+              f"{'yes' if ok else 'NO'} |")
+    if failed:
+        print(
+            f'onnxruntime differs from PyTorch by more than {args.atol}',
+            file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
