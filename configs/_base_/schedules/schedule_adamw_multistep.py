@@ -16,6 +16,8 @@ param_scheduler = [
 train_cfg = dict(
     type='IterBasedTrainLoop', max_iters=226500, val_interval=15100)
 val_cfg = dict(type='ValLoop')
+# the official seed (not deterministic: cudnn.benchmark is on, as there)
+randomness = dict(seed=32)
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),

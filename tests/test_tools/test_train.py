@@ -1,0 +1,221 @@
+# Copyright (c) segface-mmseg contributors. All rights reserved.
+"""tools/train.py and tools/test.py end to end, on the CPU.
+
+- a 2-process distributed training (torchrun, gloo) finishes and saves;
+- a killed run resumed with ``--resume`` ends with the same weights as an
+  uninterrupted run (deterministic mode, bit for bit);
+- tools/test.py scores the result with the paper-protocol metric.
+"""
+import glob
+import json
+import os
+import os.path as osp
+import signal
+import socket
+import subprocess
+import sys
+
+import pytest
+import torch
+from mmengine.config import Config
+
+from ..utils import REPO_ROOT, tiny_runner_config, write_mmseg_layout
+
+MAX_ITERS = 4
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def _env():
+    env = dict(os.environ, PYTHONPATH=REPO_ROOT, OMP_NUM_THREADS='1')
+    env.pop('RANK', None)
+    env.pop('WORLD_SIZE', None)
+    return env
+
+
+def _run(args, timeout=300):
+    proc = subprocess.run(
+        args,
+        cwd=REPO_ROOT,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout)
+    return proc.returncode, proc.stdout
+
+
+def _tool(name):
+    return [sys.executable, osp.join(REPO_ROOT, 'tools', name)]
+
+
+def _load(path):
+    return torch.load(path, map_location='cpu', weights_only=True)
+
+
+@pytest.fixture(scope='module')
+def data_root(tmp_path_factory):
+    root = tmp_path_factory.mktemp('data')
+    write_mmseg_layout(str(root), splits=('train', 'val'), num_images=4)
+    return root
+
+
+def _config_file(tmp_path, data_root, name='tiny', **changes):
+    cfg = tiny_runner_config(tmp_path / 'unused', data_root, MAX_ITERS)
+    cfg.merge_from_dict(changes)
+    path = str(tmp_path / f'{name}.py')
+    cfg.dump(path)
+    return path
+
+
+def test_two_process_gloo_training_finishes_and_saves(tmp_path, data_root):
+    config = _config_file(tmp_path, data_root)
+    work_dir = tmp_path / 'dist'
+    proc = subprocess.run([
+        osp.join(REPO_ROOT, 'tools', 'dist_train.sh'), config, '2',
+        '--work-dir',
+        str(work_dir)
+    ],
+                          cwd=REPO_ROOT,
+                          env=dict(
+                              _env(),
+                              PYTHON=sys.executable,
+                              PORT=str(_free_port())),
+                          stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT,
+                          text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    log = open(glob.glob(str(work_dir / '*' / '*.log'))[0]).read()
+    assert 'Distributed training: True' in log
+    assert 'GPU number: 2' in log  # mmengine's name for the world size
+    assert 'distributed with gloo on CPU, rank 0 of 2' in proc.stdout
+    # the last full checkpoint, named in last_checkpoint, and its slim copy
+    last = open(work_dir / 'last_checkpoint').read().strip()
+    assert osp.basename(last) == f'iter_{MAX_ITERS}.pth'
+    full = _load(last)
+    assert full['meta']['iter'] == MAX_ITERS
+    assert {'state_dict', 'optimizer', 'param_schedulers'} <= set(full)
+    slim = glob.glob(str(work_dir / f'iter_{MAX_ITERS}-*.pth'))
+    assert len(slim) == 1
+    slim = _load(slim[0])
+    assert set(slim) == {'meta', 'state_dict'}
+    for key, value in full['state_dict'].items():
+        assert torch.equal(slim['state_dict'][key], value), key
+    # the iteration-2 checkpoint is kept too (max_keep_ckpts=3)
+    assert osp.isfile(work_dir / 'iter_2.pth')
+
+    # tools/test.py scores it with the paper-protocol metric
+    code, out = _run(
+        _tool('test.py') +
+        [config, last, '--work-dir',
+         str(tmp_path / 'test')])
+    assert code == 0, out[-3000:]
+    results = glob.glob(str(tmp_path / 'test' / '*' / '*.json'))
+    metrics = json.load(open(results[0]))
+    assert 0 <= metrics['mF1'] <= 100 and 'mF1_native' in metrics
+    assert 'per-class results at network input (paper) resolution' in out
+
+
+def test_killed_run_resumes_to_the_same_weights(tmp_path, data_root):
+    config = _config_file(tmp_path, data_root)
+    # the same run, killed (SIGKILL) after iteration 3: the last checkpoint
+    # on disk is then iteration 2
+    killed = _config_file(
+        tmp_path,
+        data_root,
+        'killed',
+        custom_imports=dict(
+            imports=['segface_mmseg', 'tests.test_tools.kill_hook'],
+            allow_failed_imports=False),
+        custom_hooks=[dict(type='KillAfterIterHook', iters=3)])
+    work_dir = tmp_path / 'killed'
+    # 1.-2. the uninterrupted run and the killed one, side by side
+    procs = [
+        subprocess.Popen(
+            _tool('train.py') +
+            [cfg, '--work-dir', str(out)],
+            cwd=REPO_ROOT,
+            env=_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True)
+        for cfg, out in ((config, tmp_path / 'straight'), (killed, work_dir))
+    ]
+    (straight_out, _), (killed_out,
+                        _) = [p.communicate(timeout=300) for p in procs]
+    assert procs[0].returncode == 0, straight_out[-3000:]
+    assert procs[1].returncode == -signal.SIGKILL, killed_out[-3000:]
+    assert not osp.exists(work_dir / f'iter_{MAX_ITERS}.pth')
+    assert open(work_dir /
+                'last_checkpoint').read().strip().endswith('iter_2.pth')
+
+    # 3. resumed with --resume (the original config, no kill hook)
+    code, out = _run(
+        _tool('train.py') +
+        [config, '--work-dir', str(work_dir), '--resume'])
+    assert code == 0, out[-3000:]
+    assert 'resumed epoch: 0, iter: 2' in out
+
+    straight = _load(tmp_path / 'straight' / f'iter_{MAX_ITERS}.pth')
+    resumed = _load(work_dir / f'iter_{MAX_ITERS}.pth')
+    assert resumed['meta']['iter'] == MAX_ITERS
+    assert straight['state_dict'].keys() == resumed['state_dict'].keys()
+    differ = [
+        key for key, value in straight['state_dict'].items()
+        if not torch.equal(value, resumed['state_dict'][key])
+    ]
+    assert not differ, f'{len(differ)} tensors differ, e.g. {differ[:3]}'
+    # and training did move the weights away from the iteration-2 ones
+    at_2 = _load(work_dir / 'iter_2.pth')['state_dict']
+    assert any(not torch.equal(at_2[k], v)
+               for k, v in resumed['state_dict'].items())
+
+
+def test_main_config_trains_on_converted_download(tmp_path):
+    """configs/segface_swinb_celeba.py (Swin-B) on data in the raw
+    CelebAMask-HQ layout converted by the converter's command line: two
+    iterations at 224 px, batch 1, no checkpoint written (1 GB each)."""
+    from segface_mmseg.datasets.synthetic_faces import \
+        generate_synthetic_celebamask_hq
+    raw, data = str(tmp_path / 'raw'), str(tmp_path / 'data')
+    generate_synthetic_celebamask_hq(
+        raw, num_images=10, image_size=64, mask_size=32, seed=1)
+    code, out = _run([
+        sys.executable,
+        osp.join(REPO_ROOT, 'tools', 'dataset_converters',
+                 'celebamask_hq.py'), raw, '-o', data, '--image-size', '64',
+        '--mask-size', '32', '--nproc', '1'
+    ])
+    assert code == 0, out[-3000:]
+    options = [
+        'model.backbone.init_cfg=None',
+        'model.data_preprocessor.size=(224,224)', 'train_cfg.max_iters=2',
+        'train_cfg.val_interval=2', 'default_hooks.checkpoint.save_last=False',
+        'default_hooks.checkpoint.save_best=None',
+        'default_hooks.logger.interval=1', 'train_dataloader.batch_size=1'
+    ]
+    config = osp.join(REPO_ROOT, 'configs', 'segface_swinb_celeba.py')
+    cfg = Config.fromfile(config)
+    for loader in ('train', 'val', 'test'):
+        pipeline = cfg[f'{loader}_dataloader'].dataset.pipeline
+        resize = [t.type for t in pipeline].index('Resize')
+        options += [
+            f'{loader}_dataloader.num_workers=0',
+            f'{loader}_dataloader.persistent_workers=False',
+            f'{loader}_dataloader.dataset.data_root={data}',
+            f'{loader}_dataloader.dataset.pipeline.{resize}.scale=(224,224)'
+        ]
+    code, out = _run(
+        _tool('train.py') +
+        [config, '--work-dir',
+         str(tmp_path / 'work'), '--cfg-options'] + options)
+    assert code == 0, out[-3000:]
+    assert 'Iter(train) [2/2]' in out
+    assert 'per-class results at network input (paper) resolution' in out
+    assert 'mF1:' in out
+    assert not glob.glob(str(tmp_path / 'work' / '*.pth'))

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Training on a slurm cluster, one task per GPU:
+#   [GPUS=8] tools/slurm_train.sh PARTITION JOB_NAME CONFIG [train.py options]
+# On CPU-only nodes set GRES="" (tasks then train with gloo).
+
+set -x
+
+PARTITION=$1
+JOB_NAME=$2
+CONFIG=$3
+GPUS=${GPUS:-4}
+GPUS_PER_NODE=${GPUS_PER_NODE:-4}
+CPUS_PER_TASK=${CPUS_PER_TASK:-5}
+GRES=${GRES-"--gres=gpu:${GPUS_PER_NODE}"}
+SRUN_ARGS=${SRUN_ARGS:-""}
+PY_ARGS=${@:4}
+PYTHON=${PYTHON:-python}
+
+PYTHONPATH="$(dirname $0)/..":$PYTHONPATH \
+srun -p ${PARTITION} \
+    --job-name=${JOB_NAME} \
+    ${GRES} \
+    --ntasks=${GPUS} \
+    --ntasks-per-node=${GPUS_PER_NODE} \
+    --cpus-per-task=${CPUS_PER_TASK} \
+    --kill-on-bad-exit=1 \
+    ${SRUN_ARGS} \
+    $PYTHON -u $(dirname "$0")/train.py ${CONFIG} --launcher="slurm" ${PY_ARGS}
