@@ -186,8 +186,10 @@ def main(argv=None):
     for name in args.models:
         results[name] = train_and_score(name, configs[name], args.work_dir)
     table = markdown_table(results, meta)
-    setting = (f'{meta["num_images"]} synthetic faces '
-               f'({meta["split_sizes"]}), {cfg.train_cfg.max_iters} '
+    splits = meta['split_sizes']
+    setting = (f'{meta["num_images"]} synthetic faces (train / val / test '
+               f'{splits["train"]} / {splits["val"]} / {splits["test"]}), '
+               f'{cfg.train_cfg.max_iters} '
                f'iterations of batch {cfg.train_dataloader.batch_size} at '
                f'{cfg.model.data_preprocessor.size[0]} px, '
                f'{torch.get_num_threads()} torch thread(s), '

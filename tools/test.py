@@ -116,10 +116,15 @@ def main():
         cfg.tta_model.module = cfg.model
         cfg.model = cfg.tta_model
 
-    # add output_dir in metric
+    # save the predictions: FaceParsingMetric does not write them, so
+    # mmseg's IoUMetric (format_only) writes one label PNG per image
     if args.out is not None:
-        cfg.test_evaluator['output_dir'] = args.out
-        cfg.test_evaluator['keep_results'] = True
+        evaluators = cfg.test_evaluator
+        if not isinstance(evaluators, list):
+            evaluators = [evaluators]
+        cfg.test_evaluator = evaluators + [
+            dict(type='IoUMetric', format_only=True, output_dir=args.out)
+        ]
 
     # build the runner from config
     runner = Runner.from_cfg(cfg)

@@ -15,9 +15,11 @@ import socket
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
+from PIL import Image
 
 from ..utils import REPO_ROOT, tiny_runner_config, write_mmseg_layout
 
@@ -111,10 +113,17 @@ def test_two_process_gloo_training_finishes_and_saves(tmp_path, data_root):
 
     # tools/test.py scores it with the paper-protocol metric
     code, out = _run(
-        _tool('test.py') +
-        [config, last, '--work-dir',
-         str(tmp_path / 'test')])
+        _tool('test.py') + [
+            config, last, '--work-dir',
+            str(tmp_path / 'test'), '--out',
+            str(tmp_path / 'preds')
+        ])
     assert code == 0, out[-3000:]
+    # --out: one predicted label map per test image
+    preds = sorted(os.listdir(tmp_path / 'preds'))
+    assert preds == ['0.png', '1.png', '2.png', '3.png']
+    pred = np.asarray(Image.open(tmp_path / 'preds' / '0.png'))
+    assert pred.shape == (32, 32) and pred.max() < 19
     results = glob.glob(str(tmp_path / 'test' / '*' / '*.json'))
     metrics = json.load(open(results[0]))
     assert 0 <= metrics['mF1'] <= 100 and 'mF1_native' in metrics
