@@ -9,30 +9,19 @@ Example::
 ``list_eval_partition.txt`` (CelebA's partition, from the CelebA download)
 is expected in the download folder; ``--partition-file`` points elsewhere.
 """
-import argparse
-import os
-import sys
-
-from segface_mmseg.datasets.converters import (ConversionError,
-                                               convert_celebamask_hq)
+from segface_mmseg.datasets.converters import (convert_celebamask_hq,
+                                               converter_arg_parser,
+                                               run_converter)
 
 __all__ = ['convert_celebamask_hq', 'main']
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description='Convert CelebAMask-HQ to mmseg format: merge the part '
-        'masks in SegFace order, resize images to 512, split by the CelebA '
-        'partition.')
-    parser.add_argument('raw_root', help='the CelebAMask-HQ download folder')
-    parser.add_argument(
-        '-o', '--out-dir', default='data/celebamask_hq', help='output folder')
-    parser.add_argument(
-        '--nproc',
-        type=int,
-        default=min(8,
-                    os.cpu_count() or 1),
-        help='number of processes')
+    parser = converter_arg_parser(
+        'Convert CelebAMask-HQ to mmseg format: merge the part masks in '
+        'SegFace order, resize images to 512, split by the CelebA partition.',
+        raw_help='the CelebAMask-HQ download folder',
+        default_out='data/celebamask_hq')
     parser.add_argument(
         '--partition-file',
         help='CelebA list_eval_partition.txt (default: in raw_root)')
@@ -48,27 +37,18 @@ def parse_args(argv=None):
         help='part mask side, also the output size')
     parser.add_argument(
         '--jpeg-quality', type=int, default=95, help='output JPEG quality')
-    parser.add_argument(
-        '--skip-bad',
-        action='store_true',
-        help='skip and list bad input files instead of stopping')
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
-    try:
-        convert_celebamask_hq(
-            args.raw_root,
-            args.out_dir,
-            nproc=args.nproc,
-            partition_file=args.partition_file,
-            image_size=args.image_size or None,
-            mask_size=args.mask_size,
-            jpeg_quality=args.jpeg_quality,
-            skip_bad=args.skip_bad)
-    except ConversionError as err:
-        sys.exit(f'error: {err}')
+    run_converter(
+        convert_celebamask_hq,
+        args,
+        partition_file=args.partition_file,
+        image_size=args.image_size or None,
+        mask_size=args.mask_size,
+        jpeg_quality=args.jpeg_quality)
 
 
 if __name__ == '__main__':

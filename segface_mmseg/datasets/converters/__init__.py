@@ -5,12 +5,13 @@ The command-line tools are ``tools/dataset_converters/{celebamask_hq,lapa,
 helen}.py``; these are their importable cores.
 """
 from .celebamask_hq import convert_celebamask_hq, merge_part_masks
-from .common import ConversionError
+from .common import ConversionError, converter_arg_parser, run_converter
 from .helen import convert_helen, five_points_from_68, official_crop_box
 from .lapa import convert_lapa, five_points_from_lapa106
 
 __all__ = [
-    'ConversionError', 'convert_celebamask_hq', 'convert_helen',
-    'convert_lapa', 'five_points_from_68', 'five_points_from_lapa106',
-    'merge_part_masks', 'official_crop_box'
+    'ConversionError', 'converter_arg_parser', 'run_converter',
+    'convert_celebamask_hq', 'convert_helen', 'convert_lapa',
+    'five_points_from_68', 'five_points_from_lapa106', 'merge_part_masks',
+    'official_crop_box'
 ]

@@ -14,10 +14,12 @@ Every converter maps one task per sample (an image and its label) with
   so nothing is left half-written. With ``skip_bad=True`` the sample is
   skipped instead and listed in the summary.
 """
+import argparse
 import multiprocessing
 import os
 import os.path as osp
 import re
+import sys
 import traceback
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -308,3 +310,59 @@ def summarize(out_dir: str, split_names: Dict[str, Sequence[str]],
     for message in bad:
         print(f'  skipped: {message}')
     return summary
+
+
+def converter_arg_parser(description: str, raw_help: str,
+                         default_out: str) -> argparse.ArgumentParser:
+    """The command-line options every converter shares.
+
+    Args:
+        description (str): What the converter does.
+        raw_help (str): Help of the positional download folder.
+        default_out (str): Default output folder.
+
+    Returns:
+        argparse.ArgumentParser: With ``raw_root``, ``-o/--out-dir``,
+        ``--nproc`` and ``--skip-bad``.
+    """
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument('raw_root', help=raw_help)
+    parser.add_argument(
+        '-o', '--out-dir', default=default_out, help='output folder')
+    parser.add_argument(
+        '--nproc',
+        type=int,
+        default=min(8,
+                    os.cpu_count() or 1),
+        help='number of processes')
+    parser.add_argument(
+        '--skip-bad',
+        action='store_true',
+        help='skip and list bad input files instead of stopping')
+    return parser
+
+
+def run_converter(convert: Callable, args: argparse.Namespace,
+                  **kwargs) -> dict:
+    """Run ``convert`` with the shared options; exit with the message of a
+    bad input file.
+
+    Args:
+        convert (Callable): ``convert(raw_root, out_dir, nproc=..,
+            skip_bad=.., **kwargs)``.
+        args (argparse.Namespace): Parsed :func:`converter_arg_parser`
+            options.
+        **kwargs: The converter's own options.
+
+    Returns:
+        dict: The converter's summary.
+    """
+    try:
+        return convert(
+            args.raw_root,
+            args.out_dir,
+            nproc=args.nproc,
+            skip_bad=args.skip_bad,
+            **kwargs)
+    except ConversionError as err:
+        sys.exit(f'error: {err}')
