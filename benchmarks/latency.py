@@ -26,13 +26,11 @@ import statistics
 import time
 
 import torch
-from mmengine.config import Config
-from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
+from mmseg.structures import SegDataSample
 from torch.utils.flop_counter import FlopCounterMode
 
-from mmseg.registry import MODELS
-from mmseg.structures import SegDataSample
+from segface_mmseg.apis import build_segmentor
 from segface_mmseg.testing import reference_forward, reference_loss
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -59,11 +57,9 @@ def parse_args():
 
 
 def build(config, size):
-    init_default_scope('mmseg')
     path = config if osp.isabs(config) else osp.join(REPO, config)
-    cfg = Config.fromfile(path)
-    cfg.model.backbone.init_cfg = None  # random weights: no download
-    model = MODELS.build(cfg.model)
+    # random weights: the ImageNet init is not downloaded
+    model, cfg, _ = build_segmentor(path)
     size = size or cfg.model.data_preprocessor.size[0]
     name = osp.splitext(osp.basename(config))[0]
     return model, size, name
@@ -156,13 +152,17 @@ def main():
     for config in args.configs:
         model, size, name = build(config, args.size)
         for batch in args.batch_sizes:
-            inputs = torch.randn(batch, 3, size, size,
-                                 generator=torch.Generator().manual_seed(0))
+            inputs = torch.randn(
+                batch,
+                3,
+                size,
+                size,
+                generator=torch.Generator().manual_seed(0))
             for threads in args.threads:
                 torch.set_num_threads(threads)
                 row_fn = train_row if args.train else inference_row
-                (ours, ref), (mac_ours, mac_ref), diff = row_fn(
-                    model, inputs, args)
+                (ours, ref), (mac_ours,
+                              mac_ref), diff = row_fn(model, inputs, args)
                 row = (f'| {name} | {size} | {batch} | {threads} | '
                        f'{ours * 1e3:.0f} | {ref * 1e3:.0f} | '
                        f'{batch / ours:.2f} | {batch / ref:.2f} | '

@@ -1,5 +1,6 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """Inference for users: :class:`FaceParser`, image reading, detectors."""
+from .build_segmentor import build_segmentor, load_config, load_weights
 from .face_detectors import (FACE_DETECTORS, BaseFaceDetector, FaceDetection,
                              HaarCascadeFaceDetector, MMDetFaceDetector,
                              MTCNNFaceDetector, build_face_detector)
@@ -11,5 +12,6 @@ __all__ = [
     'BaseFaceDetector', 'FACE_DETECTORS', 'FaceDetection', 'FaceParser',
     'HaarCascadeFaceDetector', 'ImageLoadError', 'MMDetFaceDetector',
     'MTCNNFaceDetector', 'atomic_write_image', 'build_face_detector',
-    'list_images', 'load_image'
+    'build_segmentor', 'load_config', 'load_weights', 'list_images',
+    'load_image'
 ]

@@ -10,12 +10,10 @@ import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
-from mmengine.model.utils import revert_sync_batchnorm
-from mmengine.registry import init_default_scope
-from mmengine.runner import load_checkpoint
-from mmseg.registry import DATASETS, MODELS
+from mmseg.registry import DATASETS
 
 from ..datasets.face_classes import FACE_PALETTE
+from .build_segmentor import build_segmentor, load_config
 from .face_crops import (aligned_frame, box_frame, crop_side,
                          image_to_crop_matrix, transform_points, unwarp_probs,
                          warp_crop)
@@ -89,7 +87,7 @@ class FaceParser:
                              f'got {if_no_face!r}')
         if batch_size < 1:
             raise ValueError(f'batch_size must be >= 1, got {batch_size}')
-        cfg = _load_config(config, cfg_options)
+        cfg = load_config(config, cfg_options)
         self.cfg = cfg
         self.device = torch.device(device)
         self.model = self._build_model(cfg, checkpoint)
@@ -104,27 +102,13 @@ class FaceParser:
 
     # -- construction -----------------------------------------------------
     def _build_model(self, cfg: Config, checkpoint: Optional[str]):
-        init_default_scope(cfg.get('default_scope', 'mmseg'))
-        model_cfg = copy.deepcopy(cfg.model)
-        model_cfg.pretrained = None
-        model_cfg.train_cfg = None
-        if model_cfg.get('backbone') is not None:
-            # the checkpoint replaces the backbone's ImageNet init
-            model_cfg.backbone.init_cfg = None
-        model = MODELS.build(model_cfg)
-        meta = None
         if checkpoint is None:
             warnings.warn('FaceParser: no checkpoint, the model has random '
                           'weights')
-        else:
-            if not os.path.isfile(checkpoint):
-                raise FileNotFoundError(f'{checkpoint}: no such checkpoint')
-            ckpt = load_checkpoint(
-                model, checkpoint, map_location='cpu', strict=True)
-            meta = ckpt.get('meta', {}).get('dataset_meta')
-            if meta is None:
-                warnings.warn(f'{checkpoint}: no meta.dataset_meta; class '
-                              'names come from the config\'s dataset')
+        model, _, meta = build_segmentor(cfg, checkpoint, self.device)
+        if checkpoint is not None and meta is None:
+            warnings.warn(f'{checkpoint}: no meta.dataset_meta; class '
+                          'names come from the config\'s dataset')
         model.dataset_meta = _dataset_meta(meta, cfg, checkpoint)
         num_classes = model.decode_head.out_channels
         num_names = len(model.dataset_meta['classes'])
@@ -132,9 +116,6 @@ class FaceParser:
             raise ValueError(f'{checkpoint or "config"}: {num_names} class '
                              f'names for a model with {num_classes} outputs')
         model.cfg = cfg
-        model = revert_sync_batchnorm(model)
-        model.to(self.device)
-        model.eval()
         return model
 
     @property
@@ -305,21 +286,6 @@ class FaceParser:
         net = max(self.input_size)
         size = int(round(min(max(crop_side(frame), net), 2 * net)))
         return image_to_crop_matrix(frame, size), size
-
-
-def _load_config(config, cfg_options) -> Config:
-    if isinstance(config, (str, os.PathLike)):
-        if not os.path.isfile(config):
-            raise FileNotFoundError(f'{config}: no such config file')
-        cfg = Config.fromfile(config)
-    elif isinstance(config, Config):
-        cfg = copy.deepcopy(config)
-    else:
-        raise TypeError('config must be a path or a Config, got '
-                        f'{type(config).__name__}')
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
-    return cfg
 
 
 def _dataset_meta(meta: Optional[dict], cfg: Config,

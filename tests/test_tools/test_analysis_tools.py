@@ -13,6 +13,7 @@ import mmseg
 import pytest
 import yaml
 
+from segface_mmseg.apis import build_segmentor
 from ..test_apis.conftest import MOBILENET, save_checkpoint, write_tiny_config
 from ..utils import CONFIG_DIR, REPO_ROOT, build_model, write_mmseg_layout
 
@@ -34,7 +35,7 @@ def _tool(name):
 
 def test_flops_match_the_official_model_mobilenetv3_512():
     get_flops = _tool('get_flops')
-    model, _ = get_flops.build_model(MOBILENET)
+    model, _, _ = build_segmentor(MOBILENET)
     result = get_flops.complexity(model, (512, 512))
     # the official model, same counter (SEGFACE_SPEC 2.1): 13.24 GMAC,
     # 7,035,824 parameters
@@ -48,7 +49,7 @@ def test_flops_match_the_official_model_mobilenetv3_512():
 
 def test_flops_match_the_official_model_swin_b_224():
     get_flops = _tool('get_flops')
-    model, _ = get_flops.build_model(
+    model, _, _ = build_segmentor(
         osp.join(SEGFACE_DIR,
                  'segface_swin-b_8xb4-300e_celebamask-hq-224x224.py'))
     result = get_flops.complexity(model, (224, 224))
@@ -99,7 +100,7 @@ test_dataloader = dict(
 
 def test_latency_table(tiny_config, capsys):
     latency = _tool('benchmark_latency')
-    model, _ = latency.build(tiny_config, None, 'cpu')
+    model, _, _ = build_segmentor(tiny_config)
     assert latency.measure(model, (64, 64), 'cpu', 'fp32', 1, 2) > 0
     latency.main([tiny_config, '--repeat', '2', '--warmup', '1'])
     rows = [

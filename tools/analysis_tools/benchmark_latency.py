@@ -23,12 +23,10 @@ import statistics
 import time
 
 import torch
-from mmengine.config import Config, DictAction
-from mmengine.model.utils import revert_sync_batchnorm
-from mmengine.registry import init_default_scope
-from mmengine.runner import load_checkpoint
-from mmseg.registry import MODELS
+from mmengine.config import DictAction
 from mmseg.structures import SegDataSample
+
+from segface_mmseg.apis import build_segmentor
 
 DTYPES = {'fp32': None, 'fp16': torch.float16, 'bf16': torch.bfloat16}
 
@@ -59,21 +57,6 @@ def parse_args(argv=None):
         help='override settings of the configs, key=value')
     parser.add_argument('--out', help='also write the table here')
     return parser.parse_args(argv)
-
-
-def build(config, checkpoint, device, cfg_options=None):
-    cfg = Config.fromfile(config)
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
-    init_default_scope(cfg.get('default_scope', 'mmseg'))
-    cfg.model.backbone.init_cfg = None
-    cfg.model.train_cfg = None
-    model = MODELS.build(cfg.model)
-    if checkpoint:
-        load_checkpoint(model, checkpoint, map_location='cpu')
-    model = revert_sync_batchnorm(model).to(device)
-    model.eval()
-    return model, cfg
 
 
 def measure(model, shape, device, dtype, warmup, repeat):
@@ -123,8 +106,8 @@ def main(argv=None):
     ]
     print('\n'.join(lines), flush=True)
     for config in args.configs:
-        model, cfg = build(config, args.checkpoint, args.device,
-                           args.cfg_options)
+        model, cfg, _ = build_segmentor(config, args.checkpoint, args.device,
+                                        args.cfg_options)
         if args.shape:
             shape = (args.shape[0], args.shape[-1])
         else:

@@ -26,10 +26,10 @@ import argparse
 import os.path as osp
 
 import torch
-from mmengine.config import Config, DictAction
-from mmengine.registry import init_default_scope
-from mmseg.registry import MODELS
+from mmengine.config import DictAction
 from torch.utils.flop_counter import FlopCounterMode, sdpa_flop_count
+
+from segface_mmseg.apis import build_segmentor
 
 
 def parse_args(argv=None):
@@ -53,19 +53,6 @@ def parse_args(argv=None):
         action=DictAction,
         help='override settings of the configs, key=value')
     return parser.parse_args(argv)
-
-
-def build_model(config, cfg_options=None):
-    """Build a segmentor (no pretrained download), in eval mode."""
-    cfg = Config.fromfile(config) if isinstance(config, str) else config
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
-    init_default_scope(cfg.get('default_scope', 'mmseg'))
-    cfg.model.backbone.init_cfg = None
-    cfg.model.train_cfg = None
-    model = MODELS.build(cfg.model)
-    model.eval()
-    return model, cfg
 
 
 def _sdpa_cpu_flops(query, key, value, *args, out_shape=None, **kwargs):
@@ -175,7 +162,7 @@ def main(argv=None):
           'GMACs, folded neck (inference) |')
     print('|---|---|---|---|---|')
     for config in args.configs:
-        model, cfg = build_model(config, args.cfg_options)
+        model, cfg, _ = build_segmentor(config, cfg_options=args.cfg_options)
         shape = network_shape(cfg, args.shape)
         r = complexity(model, shape, args.counter)
         name = osp.splitext(osp.basename(config))[0]

@@ -28,11 +28,9 @@ import warnings
 import numpy as np
 import torch
 import torch.nn as nn
-from mmengine.config import Config, DictAction
-from mmengine.model.utils import revert_sync_batchnorm
-from mmengine.registry import init_default_scope
-from mmengine.runner import load_checkpoint
-from mmseg.registry import MODELS
+from mmengine.config import DictAction
+
+from segface_mmseg.apis import build_segmentor
 
 
 class SegFaceONNXWrapper(nn.Module):
@@ -93,34 +91,6 @@ def parse_args(argv=None):
         action=DictAction,
         help='override settings of the config, key=value')
     return parser.parse_args(argv)
-
-
-def build_segmentor(config, checkpoint=None, cfg_options=None):
-    """Build the segmentor on the CPU in eval mode.
-
-    Returns:
-        tuple: ``(model, cfg, dataset_meta)``; ``dataset_meta`` is the
-        checkpoint's (or None).
-    """
-    cfg = Config.fromfile(config) if isinstance(config, str) else config
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
-    init_default_scope(cfg.get('default_scope', 'mmseg'))
-    cfg.model.pretrained = None
-    cfg.model.train_cfg = None
-    cfg.model.backbone.init_cfg = None
-    model = MODELS.build(cfg.model)
-    meta = None
-    if checkpoint:
-        if not osp.isfile(checkpoint):
-            raise FileNotFoundError(f'{checkpoint}: no such checkpoint')
-        ckpt = load_checkpoint(model, checkpoint, map_location='cpu')
-        meta = ckpt.get('meta', {}).get('dataset_meta')
-    else:
-        warnings.warn('no checkpoint: exporting random weights')
-    model = revert_sync_batchnorm(model)
-    model.eval()
-    return model, cfg, meta
 
 
 def default_shape(cfg):
@@ -244,8 +214,10 @@ def verify(wrapper, onnx_file, shape, batch=2, seed=0):
 
 def main(argv=None):
     args = parse_args(argv)
-    model, cfg, meta = build_segmentor(args.config, args.checkpoint,
-                                       args.cfg_options)
+    if args.checkpoint is None:
+        warnings.warn('no checkpoint: exporting random weights')
+    model, cfg, meta = build_segmentor(
+        args.config, args.checkpoint, cfg_options=args.cfg_options)
     if args.shape is None:
         shape = default_shape(cfg)
     elif len(args.shape) in (1, 2):
