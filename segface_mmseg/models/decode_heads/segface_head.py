@@ -135,8 +135,9 @@ class SegFaceHead(BaseDecodeHead):
         b, n = class_vectors.shape[:2]
         # (B h w i j) x C/4 for the 2 x 2 sub-pixels (i, j) of each token
         x = self._transposed_conv_as_matmul(image_tokens, conv1)
-        x = act1(F.layer_norm(x, norm.weight.shape, norm.weight, norm.bias,
-                              norm.eps))
+        x = act1(
+            F.layer_norm(x, norm.weight.shape, norm.weight, norm.bias,
+                         norm.eps))
         # (B h w i j k l) x C/8 for the sub-pixels (k, l) of each of those
         x = act2(self._transposed_conv_as_matmul(x, conv2))
         # B x N x (h w i j k l), then pixel (4y + 2i + k, 4x + 2j + l)
