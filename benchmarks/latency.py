@@ -1,7 +1,7 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """SegFace latency: this package vs a plain re-statement of the official code.
 
-Both run the same weights: the package's model (folded neck at inference,
+Both run the same weights: the package's model (folded neck,
 fused attention, token-layout upscaling, vectorised Dice) and
 ``segface_mmseg.testing.reference_forward`` (unfused neck, explicit
 softmax attention, the official op order). The script checks that their

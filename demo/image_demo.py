@@ -38,6 +38,14 @@ def parse_args(argv=None):
     parser.add_argument(
         '--batch-size', type=int, default=1, help='images per forward')
     parser.add_argument(
+        '--amp',
+        choices=['fp16', 'bf16'],
+        help='mixed-precision inference (fp16 on GPU, bf16)')
+    parser.add_argument(
+        '--compile',
+        action='store_true',
+        help='torch.compile the model (slow first batch)')
+    parser.add_argument(
         '--recursive', action='store_true', help='also read sub-folders')
     parser.add_argument(
         '--in-the-wild',
@@ -99,7 +107,9 @@ def main(argv=None):
         detector=args.detector if args.in_the_wild else None,
         crop_mode=args.crop_mode,
         margin=args.margin,
-        batch_size=args.batch_size)
+        batch_size=args.batch_size,
+        amp=args.amp,
+        compile=args.compile)
 
     failures = []
     progress = ProgressBar(len(files))

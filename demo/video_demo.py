@@ -35,6 +35,10 @@ def parse_args(argv=None):
     parser.add_argument(
         '--batch-size', type=int, default=1, help='frames per forward')
     parser.add_argument(
+        '--amp', choices=['fp16', 'bf16'], help='mixed-precision inference')
+    parser.add_argument(
+        '--compile', action='store_true', help='torch.compile the model')
+    parser.add_argument(
         '--in-the-wild',
         action='store_true',
         help='detect faces in each frame (see demo/image_demo.py)')
@@ -79,7 +83,9 @@ def main(argv=None):
         device=args.device,
         detector=args.detector if args.in_the_wild else None,
         crop_mode=args.crop_mode,
-        batch_size=args.batch_size)
+        batch_size=args.batch_size,
+        amp=args.amp,
+        compile=args.compile)
 
     ext = osp.splitext(args.out)[1].lower()
     fourcc = args.fourcc or FOURCC.get(ext)

@@ -22,6 +22,7 @@ from .image_io import load_image
 
 ImageType = Union[str, os.PathLike, np.ndarray]
 CROP_MODES = ('auto', 'align', 'box', 'none')
+AMP_DTYPES = {'fp16': torch.float16, 'bf16': torch.bfloat16}
 
 
 class FaceParser:
@@ -66,6 +67,11 @@ class FaceParser:
             all background (``'background'``) or is parsed whole
             (``'whole'``). Default: 'background'.
         batch_size (int): Images (or face crops) per forward. Default: 1.
+        amp (str, optional): Mixed-precision inference, ``'fp16'`` (GPU)
+            or ``'bf16'``, through ``torch.autocast``. Default: None (fp32).
+        compile (bool): Compile the backbone + neck and the head with
+            ``torch.compile`` (the first forward of each input shape is
+            slow). Default: False.
         cfg_options (dict, optional): Overrides merged into the config.
     """
 
@@ -78,6 +84,8 @@ class FaceParser:
                  margin: float = 0.4,
                  if_no_face: str = 'background',
                  batch_size: int = 1,
+                 amp: Optional[str] = None,
+                 compile: bool = False,
                  cfg_options: Optional[dict] = None) -> None:
         if crop_mode not in CROP_MODES:
             raise ValueError(f'crop_mode must be one of {CROP_MODES}, '
@@ -87,6 +95,9 @@ class FaceParser:
                              f'got {if_no_face!r}')
         if batch_size < 1:
             raise ValueError(f'batch_size must be >= 1, got {batch_size}')
+        if amp is not None and amp not in AMP_DTYPES:
+            raise ValueError(f'amp must be None or one of '
+                             f'{tuple(AMP_DTYPES)}, got {amp!r}')
         cfg = load_config(config, cfg_options)
         self.cfg = cfg
         self.device = torch.device(device)
@@ -99,6 +110,11 @@ class FaceParser:
         self.margin = margin
         self.if_no_face = if_no_face
         self.batch_size = batch_size
+        self.amp_dtype = AMP_DTYPES.get(amp)
+        if compile:
+            self.model.extract_feat = torch.compile(self.model.extract_feat)
+            head = self.model.decode_head
+            head.forward = torch.compile(head.forward)
 
     # -- construction -----------------------------------------------------
     def _build_model(self, cfg: Config, checkpoint: Optional[str]):
@@ -192,7 +208,10 @@ class FaceParser:
                 batch.append(data)
             if not batch:
                 return
-            with torch.no_grad():
+            with torch.no_grad(), torch.autocast(
+                    self.device.type,
+                    self.amp_dtype,
+                    enabled=self.amp_dtype is not None):
                 samples = self.model.test_step(pseudo_collate(batch))
             yield from samples
 

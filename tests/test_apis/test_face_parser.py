@@ -232,6 +232,8 @@ def test_bad_arguments(tiny_config, tiny_checkpoint):
         FaceParser(tiny_config, tiny_checkpoint, if_no_face='skip')
     with pytest.raises(ValueError, match='batch_size'):
         FaceParser(tiny_config, tiny_checkpoint, batch_size=0)
+    with pytest.raises(ValueError, match='amp'):
+        FaceParser(tiny_config, tiny_checkpoint, amp='fp8')
     parser = FaceParser(
         tiny_config,
         tiny_checkpoint,
@@ -241,3 +243,30 @@ def test_bad_arguments(tiny_config, tiny_checkpoint):
         parser.parse(_image())
     with pytest.raises(ValueError, match='no detector'):
         FaceParser(tiny_config, tiny_checkpoint).detect(_image())
+
+
+def test_mixed_precision_runs_in_bf16_and_agrees_with_fp32(
+        tiny_config, tiny_checkpoint, monkeypatch):
+    img = _image(seed=3)
+    fp32 = FaceParser(tiny_config, tiny_checkpoint).parse(img)
+    parser = FaceParser(tiny_config, tiny_checkpoint, amp='bf16')
+    logit_dtypes = []
+    encode_decode = parser.model.encode_decode
+
+    def spy(*args, **kwargs):
+        logits = encode_decode(*args, **kwargs)
+        logit_dtypes.append(logits.dtype)
+        return logits
+
+    monkeypatch.setattr(parser.model, 'encode_decode', spy)
+    bf16 = parser.parse(img)
+    assert logit_dtypes == [torch.bfloat16]
+    assert (bf16 == fp32).mean() > 0.9
+
+
+def test_compiled_model_gives_the_same_labels(tiny_config, tiny_checkpoint):
+    img = _image(seed=4)
+    eager = FaceParser(tiny_config, tiny_checkpoint).parse(img)
+    parser = FaceParser(tiny_config, tiny_checkpoint, compile=True)
+    assert hasattr(parser.model.extract_feat, '_torchdynamo_orig_callable')
+    np.testing.assert_array_equal(parser.parse(img), eager)

@@ -13,9 +13,10 @@ so this replaces it. Two counters:
 - ``mmengine``: what mmseg's script uses (a jit-trace counter); it skips
   ``scaled_dot_product_attention`` and others, so it counts less.
 
-Two columns: the MLP fusion neck as trained (the official computation:
-Linear per level, 1x1 fuse conv at stride 4) and as run at inference
-(folded: one linear map per level at its own resolution).
+Two columns: the MLP fusion neck unfolded (the official computation:
+Linear per level, 1x1 fuse conv at stride 4) and folded, as this package
+runs it in training and inference (one linear map per level at its own
+resolution).
 
 Example:
     python tools/analysis_tools/get_flops.py \
@@ -96,8 +97,8 @@ def count_macs_torch(model, shape, warm_up=True):
 def count_macs_mmengine(model, shape, warm_up=False):
     """MACs with mmengine's counter (as mmseg's get_flops.py intends).
 
-    ``warm_up`` is unused: the jit trace runs with autograd on, so the neck
-    is never folded under this counter.
+    ``warm_up`` is unused: the jit trace runs with autograd on, so the
+    folded neck's weights are computed (and counted) in every trace.
     """
     from mmengine.analysis import FlopAnalyzer
     x = torch.rand(1, 3, *shape)
@@ -120,22 +121,22 @@ class _TensorForward(torch.nn.Module):
 
 
 def complexity(model, shape, counter='torch'):
-    """Params and MACs with the neck unfolded (as trained) and folded.
+    """Params and MACs with the neck unfolded (the official computation) and folded.
 
     Returns:
         dict: ``params``, ``macs_unfolded``, ``macs_folded``.
     """
     count = count_macs_torch if counter == 'torch' else count_macs_mmengine
     neck = getattr(model, 'neck', None)
-    has_fold = neck is not None and hasattr(neck, 'fold_at_inference')
+    has_fold = neck is not None and hasattr(neck, 'fold')
     result = dict(params=sum(p.numel() for p in model.parameters()))
     if has_fold:
-        saved = neck.fold_at_inference
-        neck.fold_at_inference = False
+        saved = neck.fold
+        neck.fold = False
         result['macs_unfolded'] = count(model, shape, warm_up=False)
-        neck.fold_at_inference = True
+        neck.fold = True
         result['macs_folded'] = count(model, shape)
-        neck.fold_at_inference = saved
+        neck.fold = saved
     else:
         result['macs_unfolded'] = result['macs_folded'] = count(model, shape)
     return result
@@ -158,8 +159,8 @@ def main(argv=None):
               'FLOPs / 2')
     else:
         print('counter: mmengine (fvcore convention: its "flops" are MACs)')
-    print('| config | input | params (M) | GMACs, neck as trained | '
-          'GMACs, folded neck (inference) |')
+    print('| config | input | params (M) | GMACs, official (unfolded neck) | '
+          'GMACs, folded neck |')
     print('|---|---|---|---|---|')
     for config in args.configs:
         model, cfg, _ = build_segmentor(config, cfg_options=args.cfg_options)

@@ -21,11 +21,13 @@ class MLPFusionNeck(BaseModule):
     concatenated coarsest first and a bias-free 1x1 conv fuses them. There is
     no norm, activation or dropout, exactly as in SegFace.
 
-    At inference (eval mode without autograd) the neck runs *folded*: each
-    level's Linear composed with its slice of the fuse conv is one linear map
-    ``C_i -> channels``, applied at the level's own resolution before the
-    resize. Bilinear resizing is linear and keeps constants, so the result is
-    the same function (up to float rounding) at a fraction of the cost.
+    The neck runs *folded* (``fold=True``, in training and at inference):
+    each level's Linear composed with its slice of the fuse conv is one
+    linear map ``C_i -> channels``, applied at the level's own resolution
+    before the resize. Bilinear resizing is linear and keeps constants, so
+    the result and its gradients are those of the official computation (up
+    to float rounding) at a fraction of the cost, and the 4 x channels
+    stride-4 concatenation is never stored.
 
     Args:
         in_channels (Sequence[int]): Channels of the input levels, finest
@@ -34,8 +36,9 @@ class MLPFusionNeck(BaseModule):
             Default: 256.
         interpolate_mode (str): Resize mode. Default: 'bilinear'.
         align_corners (bool): ``align_corners`` of the resize. Default: False.
-        fold_at_inference (bool): Use the folded form in eval mode when
-            autograd is off. Default: True.
+        fold (bool): Use the folded form; False runs the official
+            computation (Linear per level, resize, concat, fuse conv).
+            Default: True.
         init_cfg (dict, optional): Initialization config. Default: None
             (PyTorch's default initialization, as the official model).
     """
@@ -45,7 +48,7 @@ class MLPFusionNeck(BaseModule):
                  channels: int = 256,
                  interpolate_mode: str = 'bilinear',
                  align_corners: bool = False,
-                 fold_at_inference: bool = True,
+                 fold: bool = True,
                  init_cfg: OptConfigType = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if len(in_channels) < 1 or any(c < 1 for c in in_channels):
@@ -57,7 +60,7 @@ class MLPFusionNeck(BaseModule):
         self.channels = channels
         self.interpolate_mode = interpolate_mode
         self.align_corners = align_corners
-        self.fold_at_inference = fold_at_inference
+        self.fold = fold
 
         self.level_projs = nn.ModuleList(
             nn.Linear(c, channels) for c in self.in_channels)
@@ -115,8 +118,7 @@ class MLPFusionNeck(BaseModule):
                              f'{len(self.in_channels)} levels, got '
                              f'{len(inputs)}')
         size = inputs[0].shape[2:]
-        if (self.fold_at_inference and not self.training
-                and not torch.is_grad_enabled()):
+        if self.fold:
             return (self._forward_folded(inputs, size), )
 
         # Project each level: B x C_i x H_i x W_i -> B x C x H_i x W_i

@@ -60,6 +60,23 @@ def test_folded_weights_follow_parameter_updates():
     assert (out - expected).abs().max() <= 1e-4
 
 
+def test_folded_training_has_the_official_gradients():
+    neck = MLPFusionNeck(MOBILENET_V3).train()
+    features = _features(MOBILENET_V3, (24, 40))
+    upstream = torch.randn(2, 256, 24, 40)
+    grads = []
+    for fold in (True, False):  # folded, then the official computation
+        neck.fold = fold
+        neck.zero_grad()
+        (out, ) = neck(features)
+        (out * upstream).sum().backward()
+        grads.append({n: p.grad.clone() for n, p in neck.named_parameters()})
+    assert neck._folded_cache is None  # no stale weights kept in training
+    for name, official in grads[1].items():
+        torch.testing.assert_close(
+            grads[0][name], official, rtol=1e-4, atol=1e-4, msg=name)
+
+
 def test_gradients_flow_in_eval_mode_with_autograd():
     neck = MLPFusionNeck(MOBILENET_V3).eval()
     (out, ) = neck(_features(MOBILENET_V3, (16, 16)))
