@@ -121,7 +121,7 @@ class _TensorForward(torch.nn.Module):
 
 
 def complexity(model, shape, counter='torch'):
-    """Params and MACs with the neck unfolded (the official computation) and folded.
+    """Params and MACs, the neck unfolded (official) and folded.
 
     Returns:
         dict: ``params``, ``macs_unfolded``, ``macs_folded``.
