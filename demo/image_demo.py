@@ -18,7 +18,8 @@ import sys
 import numpy as np
 from mmengine.utils import ProgressBar
 
-from segface_mmseg.apis import (FaceParser, ImageLoadError, atomic_write_image,
+from segface_mmseg.apis import (ImageLoadError, add_face_parser_args,
+                                atomic_write_image, build_face_parser,
                                 list_images, load_image)
 from segface_mmseg.visualization import draw_faces, draw_legend, overlay
 
@@ -27,53 +28,17 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='SegFace face parsing of an image or a folder')
     parser.add_argument('img', help='image file or folder of images')
-    parser.add_argument('config', help='model config file')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    add_face_parser_args(parser)
     parser.add_argument(
         '--out-dir',
         default='outputs',
         help='output folder (default: %(default)s)')
     parser.add_argument(
-        '--device', default='cpu', help='torch device (default: %(default)s)')
-    parser.add_argument(
-        '--batch-size', type=int, default=1, help='images per forward')
-    parser.add_argument(
-        '--amp',
-        choices=['fp16', 'bf16'],
-        help='mixed-precision inference (fp16 on GPU, bf16)')
-    parser.add_argument(
-        '--compile',
-        action='store_true',
-        help='torch.compile the model (slow first batch)')
-    parser.add_argument(
         '--recursive', action='store_true', help='also read sub-folders')
-    parser.add_argument(
-        '--in-the-wild',
-        action='store_true',
-        help='detect faces, parse each crop and paste the labels back '
-        '(for photos that are not tight face crops)')
-    parser.add_argument(
-        '--detector',
-        default='mtcnn',
-        help='face detector of --in-the-wild: mtcnn (5 landmarks, default), '
-        'haar, or any registered FACE_DETECTORS type')
-    parser.add_argument(
-        '--crop-mode',
-        default='auto',
-        choices=['auto', 'align', 'box', 'none'],
-        help='how faces are cut out (see FaceParser)')
-    parser.add_argument(
-        '--margin', type=float, default=0.4, help='box crop margin per side')
-    parser.add_argument(
-        '--opacity', type=float, default=0.5, help='overlay opacity')
     parser.add_argument(
         '--masks', action='store_true', help='also write per-class masks')
     parser.add_argument(
         '--no-legend', action='store_true', help='overlay without legend')
-    parser.add_argument(
-        '--show-faces',
-        action='store_true',
-        help='draw detected boxes and landmarks on the overlay')
     return parser.parse_args(argv)
 
 
@@ -100,16 +65,7 @@ def main(argv=None):
         raise SystemExit(f'{args.img}: no images found')
     root = osp.abspath(
         args.img if osp.isdir(args.img) else osp.dirname(args.img) or '.')
-    parser = FaceParser(
-        args.config,
-        args.checkpoint,
-        device=args.device,
-        detector=args.detector if args.in_the_wild else None,
-        crop_mode=args.crop_mode,
-        margin=args.margin,
-        batch_size=args.batch_size,
-        amp=args.amp,
-        compile=args.compile)
+    parser = build_face_parser(args)
 
     failures = []
     progress = ProgressBar(len(files))

@@ -17,7 +17,7 @@ import tempfile
 import cv2
 from mmengine.utils import ProgressBar
 
-from segface_mmseg.apis import FaceParser
+from segface_mmseg.apis import add_face_parser_args, build_face_parser
 from segface_mmseg.apis.image_io import default_file_mode
 from segface_mmseg.visualization import draw_faces, overlay
 
@@ -28,30 +28,8 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='SegFace face parsing of a video')
     parser.add_argument('video', help='input video file')
-    parser.add_argument('config', help='model config file')
-    parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument('--out', required=True, help='output video file')
-    parser.add_argument('--device', default='cpu', help='torch device')
-    parser.add_argument(
-        '--batch-size', type=int, default=1, help='frames per forward')
-    parser.add_argument(
-        '--amp', choices=['fp16', 'bf16'], help='mixed-precision inference')
-    parser.add_argument(
-        '--compile', action='store_true', help='torch.compile the model')
-    parser.add_argument(
-        '--in-the-wild',
-        action='store_true',
-        help='detect faces in each frame (see demo/image_demo.py)')
-    parser.add_argument('--detector', default='mtcnn', help='face detector')
-    parser.add_argument(
-        '--crop-mode',
-        default='auto',
-        choices=['auto', 'align', 'box', 'none'],
-        help='how faces are cut out')
-    parser.add_argument(
-        '--opacity', type=float, default=0.5, help='overlay opacity')
-    parser.add_argument(
-        '--show-faces', action='store_true', help='draw detected faces')
+    add_face_parser_args(parser)
     parser.add_argument(
         '--max-frames', type=int, default=None, help='stop after N frames')
     parser.add_argument(
@@ -77,15 +55,7 @@ def main(argv=None):
     total = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
     if args.max_frames:
         total = min(total, args.max_frames) if total > 0 else args.max_frames
-    parser = FaceParser(
-        args.config,
-        args.checkpoint,
-        device=args.device,
-        detector=args.detector if args.in_the_wild else None,
-        crop_mode=args.crop_mode,
-        batch_size=args.batch_size,
-        amp=args.amp,
-        compile=args.compile)
+    parser = build_face_parser(args)
 
     ext = osp.splitext(args.out)[1].lower()
     fourcc = args.fourcc or FOURCC.get(ext)

@@ -5,13 +5,14 @@ from .face_detectors import (FACE_DETECTORS, BaseFaceDetector, FaceDetection,
                              HaarCascadeFaceDetector, MMDetFaceDetector,
                              MTCNNFaceDetector, build_face_detector)
 from .face_parser import FaceParser
+from .face_parser_args import add_face_parser_args, build_face_parser
 from .image_io import (ImageLoadError, atomic_write_image, list_images,
                        load_image)
 
 __all__ = [
     'BaseFaceDetector', 'FACE_DETECTORS', 'FaceDetection', 'FaceParser',
     'HaarCascadeFaceDetector', 'ImageLoadError', 'MMDetFaceDetector',
-    'MTCNNFaceDetector', 'atomic_write_image', 'build_face_detector',
-    'build_segmentor', 'load_config', 'load_weights', 'list_images',
-    'load_image'
+    'MTCNNFaceDetector', 'add_face_parser_args', 'atomic_write_image',
+    'build_face_detector', 'build_face_parser', 'build_segmentor',
+    'load_config', 'load_weights', 'list_images', 'load_image'
 ]

@@ -1,0 +1,69 @@
+# Copyright (c) segface-mmseg contributors. All rights reserved.
+"""Command-line options of the demo scripts that build a FaceParser."""
+import argparse
+
+from .face_parser import CROP_MODES, FaceParser
+
+
+def add_face_parser_args(parser: argparse.ArgumentParser) -> None:
+    """Add the model, precision, face-cropping and overlay options.
+
+    Adds the positional ``config`` and ``checkpoint`` and ``--device``,
+    ``--batch-size``, ``--amp``, ``--compile``, ``--in-the-wild``,
+    ``--detector``, ``--crop-mode``, ``--margin``, ``--opacity`` and
+    ``--show-faces``.
+    """
+    parser.add_argument('config', help='model config file')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument(
+        '--device', default='cpu', help='torch device (default: %(default)s)')
+    parser.add_argument(
+        '--batch-size',
+        type=int,
+        default=1,
+        help='images (or video frames) per forward')
+    parser.add_argument(
+        '--amp',
+        choices=['fp16', 'bf16'],
+        help='mixed-precision inference (fp16 on GPU, bf16)')
+    parser.add_argument(
+        '--compile',
+        action='store_true',
+        help='torch.compile the model (slow first batch)')
+    parser.add_argument(
+        '--in-the-wild',
+        action='store_true',
+        help='detect faces, parse each crop and paste the labels back '
+        '(for photos that are not tight face crops)')
+    parser.add_argument(
+        '--detector',
+        default='mtcnn',
+        help='face detector of --in-the-wild: mtcnn (5 landmarks, default), '
+        'haar, or any registered FACE_DETECTORS type')
+    parser.add_argument(
+        '--crop-mode',
+        default='auto',
+        choices=CROP_MODES,
+        help='how faces are cut out (see FaceParser)')
+    parser.add_argument(
+        '--margin', type=float, default=0.4, help='box crop margin per side')
+    parser.add_argument(
+        '--opacity', type=float, default=0.5, help='overlay opacity')
+    parser.add_argument(
+        '--show-faces',
+        action='store_true',
+        help='draw detected boxes and landmarks on the overlay')
+
+
+def build_face_parser(args: argparse.Namespace) -> FaceParser:
+    """The FaceParser the options of :func:`add_face_parser_args` ask for."""
+    return FaceParser(
+        args.config,
+        args.checkpoint,
+        device=args.device,
+        detector=args.detector if args.in_the_wild else None,
+        crop_mode=args.crop_mode,
+        margin=args.margin,
+        batch_size=args.batch_size,
+        amp=args.amp,
+        compile=args.compile)
