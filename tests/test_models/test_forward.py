@@ -2,6 +2,7 @@
 """End-to-end EncoderDecoder training and inference on CPU, per backbone."""
 import pytest
 import torch
+from mmengine.optim import build_optim_wrapper
 
 from ..utils import build_model, demo_batch, load_config
 
@@ -79,3 +80,46 @@ def test_predict_shapes(model_and_path):
         assert sample.pred_sem_seg.data.shape == (1, h, w)
         assert sample.net_pred_sem_seg.data.shape == (1, h, w)
         assert sample.pred_sem_seg.data.max() < 19
+
+
+@pytest.mark.parametrize('path', sorted(BACKBONES))
+def test_every_parameter_keeps_learning_after_a_validation(path):
+    """mmseg's ``train_step`` -> ``val_step`` (eval, no_grad, as the
+    ValLoop runs it) -> ``train_step``: in the second training step every
+    trainable parameter gets a gradient and is changed by AdamW."""
+    cfg = load_config(path)
+    cfg.model.data_preprocessor.size = _size(path)
+    if 'drop_path_rate' in cfg.model.backbone:
+        cfg.model.backbone.drop_path_rate = 0.0  # every block in the graph
+    model = build_model(cfg)
+    optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    batch = demo_batch(2, *_size(path), 19)
+
+    model.train()
+    model.train_step(batch, optim_wrapper)
+    model.eval()
+    with torch.no_grad():
+        model.val_step(batch)
+    model.train()
+
+    trainable = {
+        name: p
+        for name, p in model.named_parameters() if p.requires_grad
+    }
+    before = {name: p.detach().clone() for name, p in trainable.items()}
+    got_grad = set()
+    hooks = [
+        p.register_post_accumulate_grad_hook(
+            lambda p, name=name: got_grad.add(name))
+        for name, p in trainable.items()
+    ]
+    model.train_step(batch, optim_wrapper)
+    for hook in hooks:
+        hook.remove()
+    no_grad = sorted(set(trainable) - got_grad)
+    assert not no_grad, f'{len(no_grad)} without gradient: {no_grad[:5]}'
+    unchanged = [
+        name for name, p in trainable.items()
+        if torch.equal(p.detach(), before[name])
+    ]
+    assert not unchanged, f'{len(unchanged)} unchanged: {unchanged[:5]}'

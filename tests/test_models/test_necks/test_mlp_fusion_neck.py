@@ -45,7 +45,6 @@ def test_folded_inference_equals_unfused(size):
         expected = reference_neck(neck, features)
         neck.eval()
         (folded, ) = neck(features)
-    assert neck._folded_cache is not None  # the folded path really ran
     assert (folded - expected).abs().max() <= 1e-4
 
 
@@ -71,7 +70,6 @@ def test_folded_training_has_the_official_gradients():
         (out, ) = neck(features)
         (out * upstream).sum().backward()
         grads.append({n: p.grad.clone() for n, p in neck.named_parameters()})
-    assert neck._folded_cache is None  # no stale weights kept in training
     for name, official in grads[1].items():
         torch.testing.assert_close(
             grads[0][name], official, rtol=1e-4, atol=1e-4, msg=name)
@@ -82,6 +80,104 @@ def test_gradients_flow_in_eval_mode_with_autograd():
     (out, ) = neck(_features(MOBILENET_V3, (16, 16)))
     out.sum().backward()
     assert all(p.grad is not None for p in neck.parameters())
+
+
+def _grads_after_backward(neck, features):
+    neck.zero_grad(set_to_none=True)
+    (out, ) = neck(features)
+    out.square().mean().backward()
+    return {name: p.grad for name, p in neck.named_parameters()}
+
+
+def _assert_matches_reference(neck, features):
+    with torch.no_grad():
+        expected = reference_neck(neck, features)
+    (out, ) = neck(features)
+    assert (out.detach() - expected).abs().max() <= 1e-4
+
+
+@pytest.mark.parametrize('eval_context',
+                         [torch.no_grad, torch.inference_mode])
+def test_training_after_a_no_grad_evaluation_gets_every_gradient(
+        eval_context):
+    """train -> eval under no_grad / inference_mode -> train: the second
+    training forward has a graph to every parameter (a validation inside a
+    training run)."""
+    neck = MLPFusionNeck(MOBILENET_V3)
+    features = _features(MOBILENET_V3, (16, 16))
+    neck.train()
+    assert all(g is not None for g in _grads_after_backward(
+        neck, features).values())
+    neck.eval()
+    with eval_context():
+        neck(features)
+    neck.train()
+    grads = _grads_after_backward(neck, features)
+    missing = [name for name, grad in grads.items() if grad is None]
+    assert not missing, f'no gradient for {missing}'
+    # and they are the official ones
+    official = MLPFusionNeck(MOBILENET_V3, fold=False)
+    official.load_state_dict(neck.state_dict())
+    for name, grad in _grads_after_backward(official, features).items():
+        torch.testing.assert_close(
+            grads[name], grad, rtol=1e-4, atol=1e-5, msg=name)
+
+
+def test_eval_with_grad_after_no_grad_gives_input_gradients():
+    """Saliency / attribution: eval mode with autograd on, after a no_grad
+    forward."""
+    neck = MLPFusionNeck(MOBILENET_V3).eval()
+    features = _features(MOBILENET_V3, (16, 16))
+    with torch.no_grad():
+        neck(features)
+    features = [f.requires_grad_() for f in features]
+    (out, ) = neck(features)
+    out.sum().backward()
+    assert all(f.grad is not None and f.grad.abs().sum() > 0
+               for f in features)
+    assert all(p.grad is not None for p in neck.parameters())
+
+
+@pytest.mark.parametrize('change', ['load_state_dict', 'ema', 'data_copy'])
+def test_weights_changed_in_place_are_used(change):
+    """load_state_dict, an EMA-style update and a ``.data`` copy (SWA)
+    between two inference forwards."""
+    neck = MLPFusionNeck(MOBILENET_V3).eval()
+    other = MLPFusionNeck(MOBILENET_V3)
+    features = _features(MOBILENET_V3, (16, 16))
+    with torch.inference_mode():
+        neck(features)
+    with torch.no_grad():
+        if change == 'load_state_dict':
+            neck.load_state_dict(other.state_dict())
+        elif change == 'ema':
+            for p, q in zip(neck.parameters(), other.parameters()):
+                p.mul_(0.5).add_(q, alpha=0.5)
+        else:
+            for p, q in zip(neck.parameters(), other.parameters()):
+                p.data.copy_(q.data)
+        _assert_matches_reference(neck, features)
+    with torch.inference_mode():
+        _assert_matches_reference(neck, features)
+
+
+def test_compiled_neck_follows_mode_and_weight_changes():
+    neck = MLPFusionNeck([8, 16, 24, 32], channels=16)
+    compiled = torch.compile(neck)
+    features = _features([8, 16, 24, 32], (16, 16))
+    with torch.no_grad():
+        compiled(features)
+    neck.train()
+    compiled.zero_grad(set_to_none=True)
+    (out, ) = compiled(features)
+    out.square().mean().backward()
+    assert all(p.grad is not None for p in neck.parameters())
+    neck.eval()
+    with torch.no_grad():
+        neck.fuse_conv.weight.mul_(2.0)
+        (out, ) = compiled(features)
+        expected = reference_neck(neck, features)
+    assert (out - expected).abs().max() <= 1e-4
 
 
 def test_bad_arguments():
