@@ -66,7 +66,7 @@ def parse_args(argv=None):
         type=int,
         default=256,
         help='side of the drawn images (masks are half as large, as in '
-        'CelebAMask-HQ; the converter brings images to the mask size)')
+        'CelebAMask-HQ; the pipeline resizes images to the network size)')
     parser.add_argument(
         '--size',
         type=int,

@@ -9,6 +9,7 @@ label map, never merged).
 import os
 import os.path as osp
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -38,11 +39,43 @@ def _smooth_image(rng, shape):
         Image.fromarray(coarse).resize(shape[::-1], Image.BILINEAR))
 
 
+def photo_like_image(rng, height, width):
+    """A photo-like RGB image: a smooth colour field, a few flat shapes with
+    hard edges and mild noise (pure noise would exaggerate JPEG effects)."""
+    coarse = rng.uniform(0, 255, (5, 5, 3)).astype(np.float32)
+    image = cv2.resize(coarse, (width, height), interpolation=cv2.INTER_CUBIC)
+    for _ in range(rng.integers(3, 7)):
+        colour = rng.uniform(0, 255, 3).tolist()
+        centre = (int(rng.uniform(0, width)), int(rng.uniform(0, height)))
+        axes = (max(1, int(rng.uniform(0.05, 0.3) * width)),
+                max(1, int(rng.uniform(0.05, 0.3) * height)))
+        cv2.ellipse(image, centre, axes, rng.uniform(0, 180), 0, 360, colour,
+                    -1)
+    image += rng.normal(0, 3, image.shape).astype(np.float32)
+    return np.clip(np.round(image), 0, 255).astype(np.uint8)
+
+
+def _face_points(rng, width, height):
+    """SegFace's 5 alignment points of a plausible face: eyes, nose tip,
+    mouth corners of the standard 512 layout, randomly rotated, scaled and
+    shifted, squashed to the image."""
+    standard = np.array([(196, 226), (316, 226), (256, 286), (220, 360.4),
+                         (292, 360.4)]) / 512 - 0.5
+    theta = np.deg2rad(rng.uniform(-20, 20))
+    rot = np.array([[np.cos(theta), -np.sin(theta)],
+                    [np.sin(theta), np.cos(theta)]])
+    points = standard @ rot.T * rng.uniform(0.7, 1.1) + 0.5
+    points += rng.uniform(-0.08, 0.08, 2)
+    return points * (width, height)
+
+
 def make_fake_celebamask_hq(root,
                             splits=None,
                             image_size=64,
                             mask_size=32,
-                            seed=0):
+                            seed=0,
+                            photo_like=False,
+                            num_parts=(4, 9)):
     """Write a fake CelebAMask-HQ download.
 
     Per image: a random target label map using a random subset of the 18
@@ -59,6 +92,10 @@ def make_fake_celebamask_hq(root,
         image_size (int): Image side (1024 in the real data).
         mask_size (int): Mask side (512 in the real data).
         seed (int): Random seed.
+        photo_like (bool): :func:`photo_like_image` images instead of
+            smooth colour fields.
+        num_parts (tuple[int, int]): Parts per image drawn from
+            ``range(*num_parts)``; (18, 19) gives every image all of them.
 
     Returns:
         dict: ``splits`` (ids per split), ``labels`` (id -> expected
@@ -78,7 +115,7 @@ def make_fake_celebamask_hq(root,
                 f'{hq_id}           {orig - 1}      {orig:06d}.jpg\n')
             partition.append(f'{orig:06d}.jpg {group}\n')
             present = rng.choice(
-                np.arange(1, 19), size=rng.integers(4, 9), replace=False)
+                np.arange(1, 19), size=rng.integers(*num_parts), replace=False)
             values = np.concatenate([[0], present]).astype(np.uint8)
             target = _blocky_labels(rng, (mask_size, mask_size), values)
             labels[hq_id] = target
@@ -93,10 +130,15 @@ def make_fake_celebamask_hq(root,
                 _save(
                     osp.join(folder, f'{hq_id:05d}_{parts[c - 1]}.png'), mask)
             absent = sorted(set(range(1, 19)) - set(present.tolist()))
-            _save(
-                osp.join(folder, f'{hq_id:05d}_{parts[absent[0] - 1]}.png'),
-                np.zeros((mask_size, mask_size), np.uint8))
-            image = _smooth_image(rng, (image_size, image_size))
+            if absent:
+                _save(
+                    osp.join(folder,
+                             f'{hq_id:05d}_{parts[absent[0] - 1]}.png'),
+                    np.zeros((mask_size, mask_size), np.uint8))
+            if photo_like:
+                image = photo_like_image(rng, image_size, image_size)
+            else:
+                image = _smooth_image(rng, (image_size, image_size))
             images[hq_id] = image
             _save(
                 osp.join(root, 'CelebA-HQ-img', f'{hq_id}.jpg'),
@@ -115,7 +157,8 @@ def make_fake_celebamask_hq(root,
 def make_fake_lapa(root,
                    names_per_split=2,
                    sizes=((56, 40), (36, 48)),
-                   seed=0):
+                   seed=0,
+                   photo_like=False):
     """Write a fake LaPa download: non-square images, labels with ids 0-10,
     106-point landmark files (count line, then one ``x y`` line each).
 
@@ -125,6 +168,9 @@ def make_fake_lapa(root,
         sizes (Sequence[tuple[int, int]]): (width, height) of the images, in
             turn.
         seed (int): Random seed.
+        photo_like (bool): :func:`photo_like_image` images, and the points
+            SegFace aligns with (74, 104, 83, 105, 54, 84, 90) placed on a
+            plausible face; otherwise noise images and uniform points.
 
     Returns:
         dict: ``splits`` (names per split), and per ``(split, name)``:
@@ -137,9 +183,19 @@ def make_fake_lapa(root,
         for i in range(names_per_split):
             name = f'{split}_{i:03d}_{seed}'
             w, h = sizes[i % len(sizes)]
-            image = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+            if photo_like:
+                image = photo_like_image(rng, h, w)
+            else:
+                image = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
             label = _blocky_labels(rng, (h, w), np.arange(11), block=3)
-            points = rng.uniform((0, 0), (w, h), size=(106, 2)).round(3)
+            points = rng.uniform((0, 0), (w, h), size=(106, 2))
+            if photo_like:  # each eye centre is the mean of two points
+                face = _face_points(rng, w, h)
+                jitter = rng.uniform(-1, 1, (2, 2))
+                points[[74, 83]] = face[:2] + jitter
+                points[[104, 105]] = face[:2] - jitter
+                points[[54, 84, 90]] = face[2:]
+            points = points.round(3)
             _save(
                 osp.join(root, split, 'images', f'{name}.jpg'),
                 image,
@@ -156,7 +212,7 @@ def make_fake_lapa(root,
     return dict(splits=splits, labels=labels, landmarks106=landmarks)
 
 
-def make_fake_helen(root, boxes=None, size=(60, 50), seed=0):
+def make_fake_helen(root, boxes=None, size=(60, 50), seed=0, photo_like=False):
     """Write a fake relabeled Helen download: ``{name}_image.jpg``,
     ``{name}_label.png`` and ``{name}_viz.jpg`` per image, and
     ``landmarks.txt`` with 68 points per image at twice the image scale.
@@ -172,6 +228,7 @@ def make_fake_helen(root, boxes=None, size=(60, 50), seed=0):
             sticking out of the image at the top left.
         size (tuple[int, int]): (width, height) of the images.
         seed (int): Random seed.
+        photo_like (bool): :func:`photo_like_image` images instead of noise.
 
     Returns:
         dict: ``splits`` (names per split), and per name: ``images``,
@@ -192,7 +249,10 @@ def make_fake_helen(root, boxes=None, size=(60, 50), seed=0):
     for split, split_boxes in boxes.items():
         splits[split] = sorted(split_boxes)
         for name, (x1, y1, x2, y2) in split_boxes.items():
-            image = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+            if photo_like:
+                image = photo_like_image(rng, h, w)
+            else:
+                image = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
             label = _blocky_labels(rng, (h, w), np.arange(11), block=5)
             points = rng.uniform((x1, y1), (x2, y2), size=(68, 2))
             points[0], points[1] = (x1, y1), (x2, y2)

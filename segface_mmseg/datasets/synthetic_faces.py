@@ -530,7 +530,8 @@ def prepare_synthetic_celebamask_hq(data_dir: str,
     The raw download goes to ``data_dir/raw`` (reused when its
     ``synthetic_faces.json`` records the same arguments) and the
     CelebAMask-HQ converter writes mmseg's layout to
-    ``data_dir/celebamask_hq`` at ``image_size // 2``, the mask size.
+    ``data_dir/celebamask_hq`` (images as drawn, labels brought from the
+    mask size, ``image_size // 2``, to the image size).
 
     Args:
         data_dir (str): Folder of both datasets.

@@ -135,7 +135,11 @@ def test_converter_output_is_the_drawn_label(raw_and_converted):
                 label, (32, 32), interpolation=cv2.INTER_NEAREST)
             converted = cv2.imread(
                 osp.join(out, 'ann_dir', split, name), cv2.IMREAD_UNCHANGED)
-            np.testing.assert_array_equal(converted, expected, err_msg=name)
+            # the 32 x 32 merged masks, each pixel repeated 2 x 2
+            np.testing.assert_array_equal(
+                converted,
+                np.kron(expected, np.ones((2, 2), np.uint8)),
+                err_msg=name)
 
 
 def test_bad_arguments_and_existing_folder(tmp_path):

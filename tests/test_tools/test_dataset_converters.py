@@ -7,7 +7,6 @@ import sys
 
 import numpy as np
 import pytest
-import torchvision.transforms.functional as TF
 from PIL import Image
 
 from segface_mmseg.datasets.converters import (convert_celebamask_hq,
@@ -22,6 +21,11 @@ from ..utils import REPO_ROOT
 
 def _read(path):
     return np.asarray(Image.open(path))
+
+
+def _bytes(path):
+    with open(path, 'rb') as f:
+        return f.read()
 
 
 def _lines(path):
@@ -56,28 +60,68 @@ def test_merge_priority_by_hand(tmp_path):
 def test_celebamask_hq_conversion(tmp_path):
     raw, out = str(tmp_path / 'raw'), str(tmp_path / 'out')
     fake = make_fake_celebamask_hq(raw, image_size=64, mask_size=32)
-    summary = convert_celebamask_hq(
-        raw, out, image_size=64, mask_size=32, jpeg_quality=95)
+    summary = convert_celebamask_hq(raw, out, image_size=64, mask_size=32)
     assert summary['splits'] == {'train': 3, 'val': 2, 'test': 1}
     assert (summary['converted'], summary['existing']) == (6, 0)
     for split, ids in fake['splits'].items():
         assert _lines(osp.join(
             out, f'{split}.txt')) == [str(i) for i in sorted(ids)]
         for hq_id in ids:
-            # labels: overlaps resolved by priority, absent parts background
+            # labels: overlaps resolved by priority, absent parts background,
+            # each of the 32 x 32 pixels repeated 2 x 2 to the image size
             label = _read(osp.join(out, 'ann_dir', split, f'{hq_id}.png'))
-            np.testing.assert_array_equal(label, fake['labels'][hq_id])
-            # images: the official resize (PIL bicubic via torchvision) of
-            # the decoded download, up to JPEG loss
-            image = _read(osp.join(out, 'img_dir', split, f'{hq_id}.jpg'))
-            src = Image.open(osp.join(raw, 'CelebA-HQ-img', f'{hq_id}.jpg'))
-            expected = np.asarray(
-                TF.resize(
-                    src.convert('RGB'), [32, 32],
-                    TF.InterpolationMode.BICUBIC))
-            assert image.shape == (32, 32, 3)
-            diff = np.abs(image.astype(int) - expected.astype(int))
-            assert diff.mean() < 1.5, diff.mean()
+            np.testing.assert_array_equal(label[::2, ::2],
+                                          fake['labels'][hq_id])
+            np.testing.assert_array_equal(
+                label, np.kron(fake['labels'][hq_id], np.ones((2, 2))))
+            # images: the download's bytes
+            assert _bytes(osp.join(out, 'img_dir', split,
+                                   f'{hq_id}.jpg')) == _bytes(
+                                       osp.join(raw, 'CelebA-HQ-img',
+                                                f'{hq_id}.jpg'))
+
+
+def test_celebamask_hq_labels_resize_as_the_official_512_labels(tmp_path):
+    """Nearest from the repeated label = nearest from the merged mask."""
+    raw, out = str(tmp_path / 'raw'), str(tmp_path / 'out')
+    fake = make_fake_celebamask_hq(
+        raw, splits={'test': [7]}, image_size=128, mask_size=64)
+    convert_celebamask_hq(raw, out, image_size=128, mask_size=64)
+    label = Image.open(osp.join(out, 'ann_dir', 'test', '7.png'))
+    for size in (28, 32, 56, 64, 100):
+        np.testing.assert_array_equal(
+            np.asarray(label.resize((size, size), Image.NEAREST)),
+            np.asarray(
+                Image.fromarray(fake['labels'][7]).resize((size, size),
+                                                          Image.NEAREST)))
+
+
+def test_celebamask_hq_upgrades_an_older_conversion(tmp_path):
+    """Outputs of the earlier converter (images resized to the mask size and
+    re-encoded, labels at the mask size) are converted again."""
+    raw, out = str(tmp_path / 'raw'), str(tmp_path / 'out')
+    fake = make_fake_celebamask_hq(raw, image_size=64, mask_size=32)
+    for split, ids in fake['splits'].items():
+        for hq_id in ids:
+            img = Image.open(osp.join(raw, 'CelebA-HQ-img', f'{hq_id}.jpg'))
+            os.makedirs(osp.join(out, 'img_dir', split), exist_ok=True)
+            os.makedirs(osp.join(out, 'ann_dir', split), exist_ok=True)
+            img.resize((32, 32), Image.BICUBIC).save(
+                osp.join(out, 'img_dir', split, f'{hq_id}.jpg'), quality=95)
+            label = fake['labels'][hq_id]
+            if hq_id == 1999:  # label already upgraded: interrupted before
+                label = np.repeat(np.repeat(label, 2, 0), 2, 1)
+            Image.fromarray(label).save(
+                osp.join(out, 'ann_dir', split, f'{hq_id}.png'))
+    convert = dict(image_size=64, mask_size=32)
+    summary = convert_celebamask_hq(raw, out, **convert)
+    assert (summary['converted'], summary['upgraded'],
+            summary['existing']) == (6, 6, 0)
+    assert _bytes(osp.join(out, 'img_dir', 'val', '1999.jpg')) == _bytes(
+        osp.join(raw, 'CelebA-HQ-img', '1999.jpg'))
+    assert _read(osp.join(out, 'ann_dir', 'val', '1999.png')).shape == (64, 64)
+    summary = convert_celebamask_hq(raw, out, **convert)
+    assert (summary['converted'], summary['existing']) == (0, 6)
 
 
 def test_celebamask_hq_rerun_skips_finished_work(tmp_path):

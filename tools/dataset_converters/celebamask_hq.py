@@ -8,6 +8,8 @@ Example::
 
 ``list_eval_partition.txt`` (CelebA's partition, from the CelebA download)
 is expected in the download folder; ``--partition-file`` points elsewhere.
+Images are copied unchanged; run again on the output of an older version
+(512 x 512 re-encoded images) to upgrade it in place.
 """
 from segface_mmseg.datasets.converters import (convert_celebamask_hq,
                                                converter_arg_parser,
@@ -19,7 +21,8 @@ __all__ = ['convert_celebamask_hq', 'main']
 def parse_args(argv=None):
     parser = converter_arg_parser(
         'Convert CelebAMask-HQ to mmseg format: merge the part masks in '
-        'SegFace order, resize images to 512, split by the CelebA partition.',
+        'SegFace order, keep the images as downloaded, split by the CelebA '
+        'partition.',
         raw_help='the CelebAMask-HQ download folder',
         default_out='data/celebamask_hq')
     parser.add_argument(
@@ -29,14 +32,10 @@ def parse_args(argv=None):
         '--image-size',
         type=int,
         default=1024,
-        help='expected image side; 0 accepts any square size')
+        help='expected image side; 0 accepts any square multiple of the '
+        'mask side')
     parser.add_argument(
-        '--mask-size',
-        type=int,
-        default=512,
-        help='part mask side, also the output size')
-    parser.add_argument(
-        '--jpeg-quality', type=int, default=95, help='output JPEG quality')
+        '--mask-size', type=int, default=512, help='part mask side')
     return parser.parse_args(argv)
 
 
@@ -47,8 +46,7 @@ def main(argv=None):
         args,
         partition_file=args.partition_file,
         image_size=args.image_size or None,
-        mask_size=args.mask_size,
-        jpeg_quality=args.jpeg_quality)
+        mask_size=args.mask_size)
 
 
 if __name__ == '__main__':

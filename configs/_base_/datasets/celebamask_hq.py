@@ -1,10 +1,11 @@
-# CelebAMask-HQ as written by tools/dataset_converters/celebamask_hq.py:
-# 512 x 512 images and labels, CelebA partition 24,183 / 2,993 / 2,824.
+# CelebAMask-HQ as written by tools/dataset_converters/celebamask_hq.py: the
+# 1024 x 1024 images as downloaded, labels at the same size (the 512 masks
+# repeated 2 x 2), CelebA partition 24,183 / 2,993 / 2,824.
 dataset_type = 'CelebAMaskHQDataset'
 data_root = 'data/celebamask_hq'
 crop_size = (512, 512)
-# The official pipeline: squash to the network size with PIL bicubic
-# (antialiased) for images and PIL nearest for labels; no augmentation.
+# The official pipeline: squash the original image to the network size with
+# PIL bicubic (antialiased), labels with PIL nearest; no augmentation.
 resize = dict(
     type='Resize',
     scale=crop_size,

@@ -10,19 +10,26 @@ Input (``raw_root``), as downloaded, plus CelebA's partition file::
 
 Output (``out_dir``)::
 
-    img_dir/{train,val,test}/{id}.jpg                 512 x 512
-    ann_dir/{train,val,test}/{id}.png                 label ids 0-18
-    {train,val,test}.txt                              ids, one a line
+    img_dir/{train,val,test}/{id}.jpg       the image, bytes unchanged
+    ann_dir/{train,val,test}/{id}.png       label ids 0-18, at the image size
+    {train,val,test}.txt                    ids, one a line
+
+The image is not decoded and re-encoded: the test pipelines resize it once,
+from the original, to the network size, as the official loader does. The
+label is the merged 512 x 512 mask with every pixel repeated k x k (k = 2
+for the 1024 images), so it has the image's size; resized with nearest to
+any size it gives the same map as the 512 mask resized there (the official
+label) for k a power of two.
 """
 import os.path as osp
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 from PIL import Image
 
-from .common import (ConversionError, check_size, outputs_exist, read_image,
-                     remove_stale_temporaries, require_file, run_tasks,
-                     save_image, summarize, write_split_files)
+from .common import (ConversionError, check_size, copy_file, outputs_exist,
+                     read_image, remove_stale_temporaries, require_file,
+                     run_tasks, save_image, summarize, write_split_files)
 
 # Part files in the official merge order: part i gets label id i + 1, and a
 # later part overwrites an earlier one where they overlap (SegFace's
@@ -112,26 +119,55 @@ def merge_part_masks(raw_root: str,
     return label
 
 
+def repeat_to_image_size(label: np.ndarray, image_size: Tuple[int, int],
+                         path: str) -> np.ndarray:
+    """Repeat each label pixel k x k to reach the image size.
+
+    Args:
+        label (np.ndarray): S x S label map.
+        image_size (tuple[int, int]): (w, h) of the image, a multiple of S.
+        path (str): The image, named in the error.
+
+    Returns:
+        np.ndarray: h x w label map.
+    """
+    side = label.shape[0]
+    k = image_size[0] // side
+    if image_size[0] != image_size[1] or image_size[0] != k * side:
+        raise ConversionError(
+            f'{path}: size {image_size[0]}x{image_size[1]} is not a square '
+            f'multiple of the {side}x{side} masks')
+    return np.repeat(np.repeat(label, k, axis=0), k, axis=1)
+
+
+def _is_current(img_out: str, ann_out: str, img_path: str) -> bool:
+    """Whether finished outputs are this converter's: the image's bytes as
+    downloaded and the label at its size (an older version wrote 512 x 512
+    re-encoded images and labels)."""
+    if osp.getsize(img_out) != osp.getsize(img_path):
+        return False
+    with Image.open(ann_out) as label, Image.open(img_path) as image:
+        return label.size == image.size
+
+
 def _convert_one(task):
-    (hq_id, split, raw_root, out_dir, image_size, mask_size,
-     jpeg_quality) = task
+    hq_id, split, raw_root, out_dir, image_size, mask_size = task
     img_out = osp.join(out_dir, 'img_dir', split, f'{hq_id}.jpg')
     ann_out = osp.join(out_dir, 'ann_dir', split, f'{hq_id}.png')
-    if outputs_exist([img_out, ann_out]):
-        return 'existing', split, str(hq_id)
     img_path = osp.join(raw_root, 'CelebA-HQ-img', f'{hq_id}.jpg')
-    image = read_image(img_path, 'RGB')
+    status = 'converted'
+    if outputs_exist([img_out, ann_out]):
+        if osp.isfile(img_path) and _is_current(img_out, ann_out, img_path):
+            return 'existing', split, str(hq_id)
+        status = 'upgraded'
+    image = read_image(img_path, 'RGB')  # decoded to catch damaged files
     if image_size is not None:
         check_size(img_path, image.size, (image_size, image_size))
-    elif image.size[0] != image.size[1]:
-        check_size(img_path, image.size, (image.size[0], image.size[0]))
     label = merge_part_masks(raw_root, hq_id, mask_size)
-    # the image is brought to the label size, PIL bicubic (antialiased) as
-    # the official pipeline resizes it
-    image = image.resize((mask_size, mask_size), Image.BICUBIC)
+    label = repeat_to_image_size(label, image.size, img_path)
     save_image(ann_out, label, 'PNG')
-    save_image(img_out, image, 'JPEG', quality=jpeg_quality, subsampling=0)
-    return 'converted', split, str(hq_id)
+    copy_file(img_path, img_out)
+    return status, split, str(hq_id)
 
 
 def convert_celebamask_hq(raw_root: str,
@@ -140,13 +176,15 @@ def convert_celebamask_hq(raw_root: str,
                           partition_file: Optional[str] = None,
                           image_size: Optional[int] = 1024,
                           mask_size: int = 512,
-                          jpeg_quality: int = 95,
                           skip_bad: bool = False) -> dict:
     """Convert the CelebAMask-HQ download to mmseg's layout.
 
     The 18 part masks of each face are merged into one label map in
-    SegFace's order and priority; the image is resized to the mask size
-    (PIL bicubic) and saved as JPEG. Re-running skips finished samples.
+    SegFace's order and priority and brought to the image size
+    (:func:`repeat_to_image_size`); the image is copied unchanged.
+    Re-running skips finished samples and upgrades those an older version
+    of the converter wrote (resized, re-encoded images), counted as
+    ``upgraded`` in the summary.
 
     Args:
         raw_root (str): The download folder (see the module docstring).
@@ -155,11 +193,8 @@ def convert_celebamask_hq(raw_root: str,
         partition_file (str, optional): CelebA's ``list_eval_partition.txt``.
             Default: inside ``raw_root``.
         image_size (int, optional): Expected side of the images; None accepts
-            any square size. Default: 1024.
-        mask_size (int): Side of the part masks and of the output. Default:
-            512.
-        jpeg_quality (int): Quality of the output JPEGs (4:4:4 chroma).
-            Default: 95.
+            any square multiple of ``mask_size``. Default: 1024.
+        mask_size (int): Side of the part masks. Default: 512.
         skip_bad (bool): Skip and list bad inputs instead of stopping.
             Default: False.
 
@@ -173,8 +208,8 @@ def convert_celebamask_hq(raw_root: str,
     splits = read_splits(raw_root, partition_file)
     if osp.isdir(out_dir):
         remove_stale_temporaries(out_dir)
-    tasks = [(hq_id, split, raw_root, out_dir, image_size, mask_size,
-              jpeg_quality) for split, ids in splits.items() for hq_id in ids]
+    tasks = [(hq_id, split, raw_root, out_dir, image_size, mask_size)
+             for split, ids in splits.items() for hq_id in ids]
     results, bad = run_tasks(_convert_one, tasks, nproc, skip_bad)
     done = {(split, name) for _, split, name in results}
     split_names = {

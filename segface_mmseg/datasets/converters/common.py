@@ -23,6 +23,7 @@ import sys
 import traceback
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+import cv2
 import numpy as np
 from mmengine.utils import ProgressBar
 from PIL import Image
@@ -62,6 +63,25 @@ def read_image(path: str, mode: Optional[str] = None) -> Image.Image:
     except (OSError, SyntaxError, ValueError) as err:
         raise ConversionError(
             f'{path}: truncated or corrupt image ({err})') from err
+
+
+def read_image_as_official(path: str) -> np.ndarray:
+    """Decode an image as the official SegFace loaders (and mmseg's
+    ``LoadImageFromFile``) do: OpenCV, then BGR -> RGB.
+
+    Validate the file with :func:`read_image` first: OpenCV decodes a
+    truncated JPEG without an error.
+
+    Args:
+        path (str): Image file.
+
+    Returns:
+        np.ndarray: H x W x 3 uint8 RGB.
+    """
+    image = cv2.imread(path, cv2.IMREAD_COLOR)
+    if image is None:
+        raise ConversionError(f'{path}: OpenCV cannot decode it')
+    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
 
 
 def read_label(path: str) -> np.ndarray:
@@ -288,23 +308,29 @@ def summarize(out_dir: str, split_names: Dict[str, Sequence[str]],
         out_dir (str): Output root.
         split_names (dict[str, list[str]]): Converted samples per split.
         results (Sequence[tuple]): ``(status, split, name)`` per finished
-            task, status 'converted' or 'existing'.
+            task, status 'converted', 'upgraded' (rewritten over the output
+            of an older converter version) or 'existing'.
         bad (Sequence[str]): Messages of skipped bad inputs.
 
     Returns:
-        dict: ``out_dir``, ``splits`` (samples per split), ``converted``,
-        ``existing`` (skipped, already converted) and ``bad`` (messages).
+        dict: ``out_dir``, ``splits`` (samples per split), ``converted``
+        (written by this run, upgrades included), ``upgraded``, ``existing``
+        (skipped, already converted) and ``bad`` (messages).
     """
+    statuses = [r[0] for r in results]
     summary = dict(
         out_dir=out_dir,
         splits={split: len(names)
                 for split, names in split_names.items()},
-        converted=sum(r[0] == 'converted' for r in results),
-        existing=sum(r[0] == 'existing' for r in results),
+        converted=statuses.count('converted') + statuses.count('upgraded'),
+        upgraded=statuses.count('upgraded'),
+        existing=statuses.count('existing'),
         bad=list(bad))
     counts = ', '.join(f'{split} {n}'
                        for split, n in summary['splits'].items())
-    print(f'{out_dir}: {counts}; {summary["converted"]} converted, '
+    upgraded = (f' ({summary["upgraded"]} of them over an older '
+                'conversion)' if summary['upgraded'] else '')
+    print(f'{out_dir}: {counts}; {summary["converted"]} converted{upgraded}, '
           f'{summary["existing"]} already there, {len(bad)} bad inputs '
           'skipped')
     for message in bad:

@@ -9,7 +9,8 @@ Input (``raw_root``)::
     landmarks.txt                              per line: 68 "x y" pairs
                                                (136 numbers), then the name
 
-Output (``out_dir``), cropped around the face as the official code does::
+Output (``out_dir``), cropped around the face as the official code does (the
+image decoded as the official loader decodes it, with OpenCV)::
 
     img_dir/{split}/{name}.png                 the crop (lossless)
     ann_dir/{split}/{name}.png
@@ -24,9 +25,10 @@ import numpy as np
 
 from ..face_classes import HELEN_CLASSES
 from .common import (ConversionError, check_label_values, check_size,
-                     outputs_exist, read_image, read_label,
-                     remove_stale_temporaries, require_file, run_tasks,
-                     save_image, summarize, write_landmarks, write_split_files)
+                     outputs_exist, read_image, read_image_as_official,
+                     read_label, remove_stale_temporaries, require_file,
+                     run_tasks, save_image, summarize, write_landmarks,
+                     write_split_files)
 
 SPLITS = ('train', 'test')
 LANDMARK_FILE = 'landmarks.txt'
@@ -105,18 +107,20 @@ def _convert_one(task):
         raise ConversionError(f'{landmark_file}: no landmarks for {name}')
     img_path = osp.join(raw_root, split, f'{name}_image.jpg')
     label_path = osp.join(raw_root, split, f'{name}_label.png')
-    image = read_image(img_path, 'RGB')
+    size = read_image(img_path).size  # decoded to catch damaged files
     label = read_label(label_path)
-    check_size(label_path, label.shape[::-1], image.size)
+    check_size(label_path, label.shape[::-1], size)
     check_label_values(label_path, label, len(HELEN_CLASSES))
-    x1, y1, x2, y2 = official_crop_box(points, *image.size, landmark_scale)
+    x1, y1, x2, y2 = official_crop_box(points, *size, landmark_scale)
     if x2 <= x1 or y2 <= y1:
         raise ConversionError(f'{landmark_file}: the landmarks of {name} '
-                              f'fall outside its {image.size} image')
+                              f'fall outside its {size} image')
     points = points * landmark_scale - np.array([x1, y1])
     save_image(outs[1], label[y1:y2, x1:x2], 'PNG')
     write_landmarks(outs[2], five_points_from_68(points))
-    save_image(outs[0], image.crop((x1, y1, x2, y2)), 'PNG')
+    # the crop of the pixels the official loader decodes
+    image = read_image_as_official(img_path)
+    save_image(outs[0], image[y1:y2, x1:x2], 'PNG')
     return 'converted', split, name
 
 
