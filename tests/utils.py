@@ -1,7 +1,10 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """Helpers shared by the tests."""
 import glob
+import os
 import os.path as osp
+import subprocess
+import sys
 
 import torch
 from mmengine.config import Config
@@ -86,8 +89,18 @@ def write_mmseg_layout(root,
                 osp.join(root, 'ann_dir', split, f'{i}.png'))
 
 
-def tiny_runner_config(work_dir, data_root, max_iters=4, size=32):
-    """A MobileNetV3 SegFace config that trains in seconds on CPU."""
+def tiny_runner_config(work_dir,
+                       data_root,
+                       max_iters=4,
+                       size=32,
+                       val_interval=None,
+                       ckpt_interval=None):
+    """A MobileNetV3 SegFace config that trains in seconds on CPU.
+
+    It validates every ``val_interval`` iterations (default: at the end
+    only) and saves a checkpoint every ``ckpt_interval`` (default:
+    ``max_iters // 2``).
+    """
     cfg = load_config(
         'segface/segface_mobilenetv3-l_8xb4-300e_celebamask-hq-512x512.py')
     cfg.work_dir = str(work_dir)
@@ -103,12 +116,42 @@ def tiny_runner_config(work_dir, data_root, max_iters=4, size=32):
     cfg.test_dataloader.dataset.data_prefix = dict(
         img_path='img_dir/val', seg_map_path='ann_dir/val')
     cfg.train_cfg = dict(
-        type='IterBasedTrainLoop', max_iters=max_iters, val_interval=max_iters)
+        type='IterBasedTrainLoop',
+        max_iters=max_iters,
+        val_interval=val_interval or max_iters)
     cfg.param_scheduler[0].end = max_iters
     cfg.param_scheduler[0].milestones = [max_iters // 2]
-    cfg.default_hooks.checkpoint.interval = max_iters // 2
+    cfg.default_hooks.checkpoint.interval = ckpt_interval or max_iters // 2
     cfg.default_hooks.logger.interval = 1
     cfg.default_hooks.visualization = dict(type='SegVisualizationHook')
     cfg.randomness = dict(seed=0, deterministic=True)
     cfg.env_cfg.cudnn_benchmark = False
     return cfg
+
+
+def tool(*parts):
+    """The command that runs a script of the repository, e.g.
+    ``tool('tools', 'train.py')``."""
+    return [sys.executable, osp.join(REPO_ROOT, *parts)]
+
+
+def script_env():
+    """The environment of a script run by the tests: the repository on the
+    path, one thread, no distributed variables."""
+    env = dict(os.environ, PYTHONPATH=REPO_ROOT, OMP_NUM_THREADS='1')
+    env.pop('RANK', None)
+    env.pop('WORLD_SIZE', None)
+    return env
+
+
+def run_script(args, timeout=300):
+    """Run a command from the repository root; ``(exit code, output)``."""
+    proc = subprocess.run(
+        args,
+        cwd=REPO_ROOT,
+        env=script_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout)
+    return proc.returncode, proc.stdout

@@ -1,9 +1,12 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """tools/train.py and tools/test.py end to end, on the CPU.
 
-- a 2-process distributed training (torchrun, gloo) finishes and saves;
-- a killed run resumed with ``--resume`` ends with the same weights as an
-  uninterrupted run (deterministic mode, bit for bit);
+- training with validations and checkpoints inside the run keeps every
+  parameter learning, in one process and in 2 (torchrun, gloo, DDP with
+  ``find_unused_parameters=False``);
+- a run killed after a validation and resumed with ``--resume`` ends with
+  the same weights as an uninterrupted run (deterministic mode, bit for
+  bit);
 - tools/test.py scores the result with the paper-protocol metric.
 """
 import glob
@@ -21,38 +24,19 @@ import torch
 from mmengine.config import Config
 from PIL import Image
 
-from ..utils import REPO_ROOT, tiny_runner_config, write_mmseg_layout
+from ..utils import (REPO_ROOT, build_model, run_script, script_env,
+                     tiny_runner_config, tool, write_mmseg_layout)
 
 MAX_ITERS = 4
+# the learning tests: validate and save at 2, 4 and 6
+LEARNING_ITERS = 6
+INTERVAL = 2
 
 
 def _free_port():
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
         return s.getsockname()[1]
-
-
-def _env():
-    env = dict(os.environ, PYTHONPATH=REPO_ROOT, OMP_NUM_THREADS='1')
-    env.pop('RANK', None)
-    env.pop('WORLD_SIZE', None)
-    return env
-
-
-def _run(args, timeout=300):
-    proc = subprocess.run(
-        args,
-        cwd=REPO_ROOT,
-        env=_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=timeout)
-    return proc.returncode, proc.stdout
-
-
-def _tool(name):
-    return [sys.executable, osp.join(REPO_ROOT, 'tools', name)]
 
 
 def _load(path):
@@ -66,16 +50,60 @@ def data_root(tmp_path_factory):
     return root
 
 
-def _config_file(tmp_path, data_root, name='tiny', **changes):
-    cfg = tiny_runner_config(tmp_path / 'unused', data_root, MAX_ITERS)
+def _config_file(tmp_path,
+                 data_root,
+                 name='tiny',
+                 max_iters=MAX_ITERS,
+                 **changes):
+    cfg = tiny_runner_config(
+        tmp_path / 'unused',
+        data_root,
+        max_iters,
+        val_interval=INTERVAL,
+        ckpt_interval=INTERVAL)
     cfg.merge_from_dict(changes)
     path = str(tmp_path / f'{name}.py')
     cfg.dump(path)
     return path
 
 
-def test_two_process_gloo_training_finishes_and_saves(tmp_path, data_root):
-    config = _config_file(tmp_path, data_root)
+def _assert_every_parameter_learned(config, work_dir, iters):
+    """Each trainable parameter differs between consecutive checkpoints
+    (validations ran between them), the fusion neck's included."""
+    names = [
+        name
+        for name, p in build_model(Config.fromfile(config)).named_parameters()
+        if p.requires_grad
+    ]
+    assert {'neck.fuse_conv.weight', 'neck.level_projs.0.weight'} <= set(names)
+    states = [_load(work_dir / f'iter_{i}.pth')['state_dict'] for i in iters]
+    for (i, a), (j, b) in zip(zip(iters, states), zip(iters[1:], states[1:])):
+        unchanged = [name for name in names if torch.equal(a[name], b[name])]
+        assert not unchanged, (f'{len(unchanged)} parameters unchanged from '
+                               f'iteration {i} to {j}: {unchanged[:5]}')
+
+
+def _assert_validated_at(log, iters):
+    for i in iters:
+        assert f'Saving checkpoint at {i} iterations' in log
+    assert log.count('per-class results at network input (paper) '
+                     'resolution') == len(iters)
+
+
+def test_training_with_validations_inside_keeps_every_parameter_learning(
+        tmp_path, data_root):
+    config = _config_file(tmp_path, data_root, max_iters=LEARNING_ITERS)
+    work_dir = tmp_path / 'work'
+    code, out = run_script(tool('tools', 'train.py') + [config, '--work-dir', str(work_dir)])
+    assert code == 0, out[-3000:]
+    iters = list(range(INTERVAL, LEARNING_ITERS + 1, INTERVAL))
+    _assert_validated_at(out, iters)
+    _assert_every_parameter_learned(config, work_dir, iters)
+
+
+def test_two_process_gloo_training_learns_across_validations_and_saves(
+        tmp_path, data_root):
+    config = _config_file(tmp_path, data_root, max_iters=LEARNING_ITERS)
     work_dir = tmp_path / 'dist'
     proc = subprocess.run([
         osp.join(REPO_ROOT, 'tools', 'dist_train.sh'), config, '2',
@@ -84,7 +112,7 @@ def test_two_process_gloo_training_finishes_and_saves(tmp_path, data_root):
     ],
                           cwd=REPO_ROOT,
                           env=dict(
-                              _env(),
+                              script_env(),
                               PYTHON=sys.executable,
                               PORT=str(_free_port())),
                           stdout=subprocess.PIPE,
@@ -96,24 +124,26 @@ def test_two_process_gloo_training_finishes_and_saves(tmp_path, data_root):
     assert 'Distributed training: True' in log
     assert 'GPU number: 2' in log  # mmengine's name for the world size
     assert 'distributed with gloo on CPU, rank 0 of 2' in proc.stdout
+    assert 'find_unused_parameters=False' in log
+    iters = list(range(INTERVAL, LEARNING_ITERS + 1, INTERVAL))
+    _assert_validated_at(log, iters)
+    _assert_every_parameter_learned(config, work_dir, iters)
     # the last full checkpoint, named in last_checkpoint, and its slim copy
     last = open(work_dir / 'last_checkpoint').read().strip()
-    assert osp.basename(last) == f'iter_{MAX_ITERS}.pth'
+    assert osp.basename(last) == f'iter_{LEARNING_ITERS}.pth'
     full = _load(last)
-    assert full['meta']['iter'] == MAX_ITERS
+    assert full['meta']['iter'] == LEARNING_ITERS
     assert {'state_dict', 'optimizer', 'param_schedulers'} <= set(full)
-    slim = glob.glob(str(work_dir / f'iter_{MAX_ITERS}-*.pth'))
+    slim = glob.glob(str(work_dir / f'iter_{LEARNING_ITERS}-*.pth'))
     assert len(slim) == 1
     slim = _load(slim[0])
     assert set(slim) == {'meta', 'state_dict'}
     for key, value in full['state_dict'].items():
         assert torch.equal(slim['state_dict'][key], value), key
-    # the iteration-2 checkpoint is kept too (max_keep_ckpts=3)
-    assert osp.isfile(work_dir / 'iter_2.pth')
 
     # tools/test.py scores it with the paper-protocol metric
-    code, out = _run(
-        _tool('test.py') + [
+    code, out = run_script(
+        tool('tools', 'test.py') + [
             config, last, '--work-dir',
             str(tmp_path / 'test'), '--out',
             str(tmp_path / 'preds')
@@ -130,10 +160,11 @@ def test_two_process_gloo_training_finishes_and_saves(tmp_path, data_root):
     assert 'per-class results at network input (paper) resolution' in out
 
 
-def test_killed_run_resumes_to_the_same_weights(tmp_path, data_root):
+def test_run_killed_after_a_validation_resumes_to_the_same_weights(
+        tmp_path, data_root):
     config = _config_file(tmp_path, data_root)
-    # the same run, killed (SIGKILL) after iteration 3: the last checkpoint
-    # on disk is then iteration 2
+    # the same run, killed (SIGKILL) after iteration 3: it validated and
+    # saved at iteration 2, the last checkpoint on disk
     killed = _config_file(
         tmp_path,
         data_root,
@@ -146,10 +177,10 @@ def test_killed_run_resumes_to_the_same_weights(tmp_path, data_root):
     # 1.-2. the uninterrupted run and the killed one, side by side
     procs = [
         subprocess.Popen(
-            _tool('train.py') +
+            tool('tools', 'train.py') +
             [cfg, '--work-dir', str(out)],
             cwd=REPO_ROOT,
-            env=_env(),
+            env=script_env(),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True)
@@ -164,8 +195,8 @@ def test_killed_run_resumes_to_the_same_weights(tmp_path, data_root):
                 'last_checkpoint').read().strip().endswith('iter_2.pth')
 
     # 3. resumed with --resume (the original config, no kill hook)
-    code, out = _run(
-        _tool('train.py') +
+    code, out = run_script(
+        tool('tools', 'train.py') +
         [config, '--work-dir', str(work_dir), '--resume'])
     assert code == 0, out[-3000:]
     assert 'resumed epoch: 0, iter: 2' in out
@@ -194,7 +225,7 @@ def test_main_config_trains_on_converted_download(tmp_path):
     raw, data = str(tmp_path / 'raw'), str(tmp_path / 'data')
     generate_synthetic_celebamask_hq(
         raw, num_images=10, image_size=64, mask_size=32, seed=1)
-    code, out = _run([
+    code, out = run_script([
         sys.executable,
         osp.join(REPO_ROOT, 'tools', 'dataset_converters',
                  'celebamask_hq.py'), raw, '-o', data, '--image-size', '64',
@@ -219,8 +250,8 @@ def test_main_config_trains_on_converted_download(tmp_path):
             f'{loader}_dataloader.dataset.data_root={data}',
             f'{loader}_dataloader.dataset.pipeline.{resize}.scale=(224,224)'
         ]
-    code, out = _run(
-        _tool('train.py') +
+    code, out = run_script(
+        tool('tools', 'train.py') +
         [config, '--work-dir',
          str(tmp_path / 'work'), '--cfg-options'] + options)
     assert code == 0, out[-3000:]
