@@ -150,7 +150,7 @@ def predict(logits, resolution):
     return torch.argmax(logits.softmax(dim=1), dim=1)
 
 
-def official_scores(pairs, class_names, merged_groups=None):
+def official_scores(pairs, num_classes, merged_groups=None):
     """The official validation numbers of ``(gt, pred)`` label map pairs.
 
     A histogram summed over all images; per-class F1 (fractions, not %) on
@@ -161,14 +161,15 @@ def official_scores(pairs, class_names, merged_groups=None):
 
     Args:
         pairs (Iterable[tuple]): ``(gt, pred)`` arrays of the same shape.
-        class_names (Sequence[str]): Names by id.
+        num_classes (int): N.
         merged_groups (dict[str, Sequence[int]], optional): Ids per group.
 
     Returns:
-        dict: ``F1`` (name -> fraction), ``Mean_F1``, ``Mean_IU``,
-        ``pixel_accuracy``, ``mean_accuracy``.
+        dict: ``F1`` (N fractions, by id), ``merged_F1`` (group ->
+        fraction), ``Mean_F1``, ``Mean_IU``, ``pixel_accuracy``,
+        ``mean_accuracy``.
     """
-    n = len(class_names)
+    n = num_classes
     hist = np.zeros((n, n), np.int64)
     for gt, pred in pairs:
         gt = np.asarray(gt, np.int32)
@@ -177,17 +178,21 @@ def official_scores(pairs, class_names, merged_groups=None):
         hist += np.bincount(
             n * gt[keep].astype(int) + pred[keep].astype(int),
             minlength=n * n).reshape(n, n)
-    groups = {name: [i] for i, name in enumerate(class_names)}
-    groups.update(merged_groups or {})
-    f1 = {}
-    for name, ids in groups.items():
+
+    def f1(ids):
         both = hist[np.ix_(ids, ids)].sum()
-        f1[name] = 2 * both / (hist[ids, :].sum() + hist[:, ids].sum())
+        return 2 * both / (hist[ids, :].sum() + hist[:, ids].sum())
+
+    per_class = [f1([i]) for i in range(n)]
     tp, pos, res = np.diag(hist), hist.sum(1), hist.sum(0)
     iou = tp / np.maximum(1.0, pos + res - tp) * 100
     return dict(
-        F1=f1,
-        Mean_F1=float(np.mean([f1[name] for name in class_names[1:]])),
+        F1=per_class,
+        merged_F1={
+            name: f1(list(ids))
+            for name, ids in (merged_groups or {}).items()
+        },
+        Mean_F1=float(np.mean(per_class[1:])),
         Mean_IU=float(iou.mean()),
         pixel_accuracy=float(tp.sum() / pos.sum() * 100),
         mean_accuracy=float((tp / np.maximum(1.0, pos)).mean() * 100))
