@@ -73,10 +73,11 @@ def test_quick_demo_draws_converts_trains_scores_and_paints(tmp_path):
             str(data / 'ann_dir' / split / f'{stem}.png'),
             cv2.IMREAD_UNCHANGED)
         h, w = label.shape
-        assert (h, w) == (64, 64)
-        # enlarged 4 times (nearest) to 256 pixels
-        assert panel.shape == (4 * h, 4 * 3 * w, 3)
-        panel = panel[::4, ::4]
+        # the drawn 128 px image, its 64 px masks repeated 2 x 2
+        assert (h, w) == image.shape[:2] == (128, 128)
+        # enlarged 2 times (nearest) to 256 pixels
+        assert panel.shape == (2 * h, 2 * 3 * w, 3)
+        panel = panel[::2, ::2]
         np.testing.assert_array_equal(panel[:, :w], image)
         expected_gt = np.round(0.5 * image + 0.5 * palette[label])
         np.testing.assert_array_equal(panel[:, 2 * w:], expected_gt)
