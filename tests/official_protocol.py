@@ -57,8 +57,25 @@ def celebamask_hq_sample(raw_root, hq_id, resolution):
         if osp.exists(path):
             mask = cv2.imread(path, cv2.IMREAD_GRAYSCALE)
             label = np.where(mask > 0, np.full_like(label, i + 1), label)
-    return (_network_input(rgb, resolution), _network_label(label,
-                                                            resolution), None)
+    image = _network_input(rgb, resolution)
+    return image, _network_label(label, resolution), None
+
+
+def _lapa_five(p):
+    """The 5 alignment points of LaPa's 106: eyes, nose tip, mouth."""
+    return np.array([(p[74] + p[104]) / 2, (p[83] + p[105]) / 2, p[54], p[84],
+                     p[90]])
+
+
+def _read_lapa(raw_root, split, name):
+    """Image (RGB), label and the 106 landmarks (float32) of a sample."""
+    rgb = _rgb(osp.join(raw_root, split, 'images', f'{name}.jpg'))
+    label = cv2.imread(
+        osp.join(raw_root, split, 'labels', f'{name}.png'),
+        cv2.IMREAD_GRAYSCALE)
+    with open(osp.join(raw_root, split, 'landmarks', f'{name}.txt')) as f:
+        values = [float(v) for v in f.read().split()]
+    return rgb, label, np.reshape(np.array(values[1:], np.float32), [106, 2])
 
 
 def lapa_sample(raw_root, split, name, resolution):
@@ -70,21 +87,6 @@ def lapa_sample(raw_root, split, name, resolution):
     five[:, 1] *= resolution / h
     return (_network_input(rgb, resolution), _network_label(label, resolution),
             torch.tensor(five, dtype=torch.float))
-
-
-def _lapa_five(p):
-    return np.array([(p[74] + p[104]) / 2, (p[83] + p[105]) / 2, p[54], p[84],
-                     p[90]])
-
-
-def _read_lapa(raw_root, split, name):
-    rgb = _rgb(osp.join(raw_root, split, 'images', f'{name}.jpg'))
-    label = cv2.imread(
-        osp.join(raw_root, split, 'labels', f'{name}.png'),
-        cv2.IMREAD_GRAYSCALE)
-    with open(osp.join(raw_root, split, 'landmarks', f'{name}.txt')) as f:
-        values = [float(v) for v in f.read().split()]
-    return rgb, label, np.reshape(np.array(values[1:], np.float32), [106, 2])
 
 
 def lapa_train_sample(raw_root, split, name, resolution, angle, scale,

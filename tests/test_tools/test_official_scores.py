@@ -16,6 +16,7 @@ import importlib.util
 import os.path as osp
 import re
 import sys
+from functools import partial
 
 import pytest
 import torch
@@ -58,8 +59,8 @@ def _tool(*parts):
 
 
 def _download(name, raw, out):
-    """Write and convert a raw download; return its official test samples
-    as ``(reader, args)`` pairs."""
+    """Write and convert a raw download; return the official reader of each
+    test sample, a function of the resolution."""
     if name == 'celebamask_hq':
         fake = make_fake_celebamask_hq(
             raw,
@@ -69,19 +70,25 @@ def _download(name, raw, out):
             photo_like=True,
             num_parts=(18, 19))
         convert_celebamask_hq(raw, out)
-        return [(official.celebamask_hq_sample, (raw, i))
-                for i in fake['splits']['test']]
+        return [
+            partial(official.celebamask_hq_sample, raw, i)
+            for i in fake['splits']['test']
+        ]
     if name == 'lapa':
         fake = make_fake_lapa(
             raw, sizes=((250, 180), (170, 230)), photo_like=True)
         convert_lapa(raw, out, splits=('test', ))
-        return [(official.lapa_sample, (raw, 'test', n))
-                for n in fake['splits']['test']]
+        return [
+            partial(official.lapa_sample, raw, 'test', n)
+            for n in fake['splits']['test']
+        ]
     boxes = dict(test={'200_1': (70, 40, 210, 200), '300_1': (0, 5, 120, 90)})
     fake = make_fake_helen(raw, boxes, size=(240, 200), photo_like=True)
     convert_helen(raw, out, splits=('test', ))
-    return [(official.helen_sample, (raw, 'test', n, p * 2))
-            for n, p in fake['landmarks68'].items()]
+    return [
+        partial(official.helen_sample, raw, 'test', n, points68=p * 2)
+        for n, p in fake['landmarks68'].items()
+    ]
 
 
 def _official_checkpoint(path, num_classes):
@@ -111,8 +118,8 @@ def _official_pairs(cfg_path, checkpoint, samples, resolution):
     model.eval()
     pairs = []
     with torch.no_grad():
-        for reader, args in samples:
-            image, label, landmarks = reader(*args[:3], resolution, *args[3:])
+        for reader in samples:
+            image, label, landmarks = reader(resolution)
             meta = dict(
                 img_shape=(resolution, resolution),
                 ori_shape=(resolution, resolution),
