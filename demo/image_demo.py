@@ -58,6 +58,20 @@ def write_outputs(out_dir, name, image, labels, faces, parser, args):
                 osp.join(out_dir, 'masks', name, f'{i:02d}_{cls}.png'), mask)
 
 
+def output_names(files, root):
+    """Output base names (no extension) of the input ``files``: their paths
+    under ``root`` without the extension, which is kept (``face_jpg``,
+    ``face_png``) where two inputs would otherwise share a name."""
+    stems = [
+        osp.splitext(osp.relpath(osp.abspath(path), root))[0] for path in files
+    ]
+    shared = {stem for stem in stems if stems.count(stem) > 1}
+    return [
+        f'{stem}_{osp.splitext(path)[1][1:].lower()}'
+        if stem in shared else stem for stem, path in zip(stems, files)
+    ]
+
+
 def main(argv=None):
     args = parse_args(argv)
     files = list_images(args.img, recursive=args.recursive)
@@ -66,8 +80,9 @@ def main(argv=None):
     root = osp.abspath(
         args.img if osp.isdir(args.img) else osp.dirname(args.img) or '.')
     parser = build_face_parser(args)
+    names = dict(zip(files, output_names(files, root)))
 
-    failures = []
+    failures, faceless = [], []
     progress = ProgressBar(len(files))
     for start in range(0, len(files), args.batch_size):
         batch_files, images = [], []
@@ -82,12 +97,18 @@ def main(argv=None):
             continue
         results = parser.parse(images, return_faces=True)
         for path, image, (labels, faces) in zip(batch_files, images, results):
-            name = osp.splitext(osp.relpath(osp.abspath(path), root))[0]
-            write_outputs(args.out_dir, name, image, labels, faces, parser,
-                          args)
+            write_outputs(args.out_dir, names[path], image, labels, faces,
+                          parser, args)
+            if args.in_the_wild and not faces:
+                faceless.append(path)
             progress.update()
     print(f'\n{len(files) - len(failures)} image(s) parsed, results in '
           f'{args.out_dir}')
+    if faceless:
+        print(
+            f'{len(faceless)} image(s) with no face detected (their labels '
+            f'are all background): {", ".join(faceless)}',
+            file=sys.stderr)
     if failures:
         print(f'{len(failures)} file(s) skipped:', file=sys.stderr)
         for message in failures:

@@ -39,9 +39,11 @@ from mmengine.logging import print_log  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 from mmengine.utils import ProgressBar  # noqa: E402
 
+from segface_mmseg.apis import atomic_write_image  # noqa: E402
 from segface_mmseg.datasets.synthetic_faces import \
     prepare_synthetic_celebamask_hq  # noqa: E402
 from segface_mmseg.evaluation import FaceParsingMetric  # noqa: E402
+from segface_mmseg.utils import atomic_output, atomic_write_bytes  # noqa
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEFAULT_CONFIG = osp.join(
@@ -132,29 +134,6 @@ def _blend(image, label, palette):
     return np.round(0.5 * image + 0.5 * colours).astype(np.uint8)
 
 
-def _write_png(path, rgb):
-    """Write an RGB image atomically (temporary file, then rename)."""
-    ok, buf = cv2.imencode('.png', cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
-    assert ok, path
-    _write_bytes(path, buf.tobytes())
-
-
-def _tmp_path(path):
-    """A hidden temporary name beside ``path`` (same folder)."""
-    folder, name = osp.split(path)
-    os.makedirs(folder or '.', exist_ok=True)
-    return osp.join(folder,
-                    f'.{name}.{os.getpid()}.tmp{osp.splitext(name)[1]}')
-
-
-def _write_bytes(path, data):
-    """Write a file atomically (temporary file, then rename)."""
-    tmp = _tmp_path(path)
-    with open(tmp, 'wb') as f:
-        f.write(data)
-    os.replace(tmp, path)
-
-
 def overlay_panel(sample, palette, min_side=256):
     """image | prediction overlay | ground-truth overlay.
 
@@ -210,7 +189,10 @@ def evaluate(runner, out_dir, num_overlays):
                     quota[kind] -= 1
                     name = osp.splitext(osp.basename(sample.img_path))[0]
                     path = osp.join(out_dir, 'overlays', f'{name}.png')
-                    _write_png(path, overlay_panel(sample, palette))
+                    atomic_write_image(
+                        path,
+                        cv2.cvtColor(
+                            overlay_panel(sample, palette), cv2.COLOR_RGB2BGR))
                     saved.append(path)
                 left -= 1
                 progress.update()
@@ -256,10 +238,9 @@ def bar_chart(result, palette, path):
                  'split (hatched: rare accessories)')
     plt.setp(ax.get_xticklabels(), rotation=45, ha='right')
     fig.tight_layout()
-    tmp = _tmp_path(path)
-    fig.savefig(tmp)
+    with atomic_output(path) as tmp:
+        fig.savefig(tmp)
     plt.close(fig)
-    os.replace(tmp, path)
 
 
 def print_table(result):
@@ -323,7 +304,7 @@ def main(argv=None):
         iters=cfg.train_cfg.max_iters,
         threads=torch.get_num_threads(),
         args=vars(args))
-    _write_bytes(
+    atomic_write_bytes(
         osp.join(args.work_dir, 'per_class_f1.json'),
         json.dumps(result, indent=2).encode())
     runner.logger.info('[5/5] done')

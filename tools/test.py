@@ -9,7 +9,8 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from segface_mmseg.engine import setup_launcher
+from segface_mmseg.apis import load_weights
+from segface_mmseg.engine import CheckpointError, setup_launcher
 
 
 def parse_args():
@@ -102,7 +103,9 @@ def main():
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
 
-    cfg.load_from = args.checkpoint
+    # the weights are loaded strictly below, not by the Runner (which only
+    # warns about a checkpoint that does not fit the model)
+    cfg.load_from = None
 
     if args.show or args.show_dir:
         cfg = trigger_visualization_hook(cfg, args)
@@ -128,6 +131,11 @@ def main():
 
     # build the runner from config
     runner = Runner.from_cfg(cfg)
+    try:
+        load_weights(runner.model, args.checkpoint)
+    except (CheckpointError, FileNotFoundError) as error:
+        raise SystemExit(f'error: {error}')
+    runner.logger.info(f'Load checkpoint from {args.checkpoint}')
 
     # start testing
     runner.test()

@@ -12,7 +12,8 @@ from mmengine.logging import print_log
 from mmengine.runner import Runner
 from mmseg.registry import RUNNERS
 
-from segface_mmseg.engine import setup_launcher
+from segface_mmseg.engine import (CheckpointError, find_resumable_checkpoint,
+                                  setup_launcher)
 
 
 def parse_args():
@@ -89,8 +90,14 @@ def main():
             cfg.optim_wrapper.type = 'AmpOptimWrapper'
             cfg.optim_wrapper.loss_scale = 'dynamic'
 
-    # resume training
+    # resume training: from the newest checkpoint of the work dir that
+    # loads (a truncated last one is skipped with a warning)
     cfg.resume = args.resume
+    if args.resume and cfg.get('load_from') is None:
+        try:
+            cfg.load_from = find_resumable_checkpoint(cfg.work_dir)
+        except (CheckpointError, FileNotFoundError) as error:
+            raise SystemExit(f'error: {error}')
 
     # build the runner from config
     if 'runner_type' not in cfg:

@@ -5,10 +5,12 @@ from typing import Optional, Tuple, Union
 
 import torch
 from mmengine.config import Config
+from mmengine.model import BaseTTAModel, is_model_wrapper
 from mmengine.model.utils import revert_sync_batchnorm
 from mmengine.registry import init_default_scope
-from mmengine.runner import CheckpointLoader
 from mmseg.registry import MODELS
+
+from ..engine.checkpoint_files import CheckpointError, read_checkpoint
 
 # Buffers that mmpretrain's SwinTransformerV2 deletes from every state dict
 # it loads and rebuilds itself (from the window size): their absence from a
@@ -36,8 +38,9 @@ def load_config(config: Union[str, os.PathLike, Config],
 def load_weights(model: torch.nn.Module, checkpoint: str) -> dict:
     """Load a checkpoint's ``state_dict`` into ``model``, strictly.
 
-    Every key of the model must be in the checkpoint and the other way
-    round, except the buffers in :data:`REBUILT_BUFFERS`.
+    Every key of the model must be in the checkpoint with the same shape,
+    and the other way round, except the buffers in :data:`REBUILT_BUFFERS`.
+    Wrappers (DDP, a TTA model) are unwrapped first, as mmengine does.
 
     Args:
         model (nn.Module): The model.
@@ -48,19 +51,37 @@ def load_weights(model: torch.nn.Module, checkpoint: str) -> dict:
 
     Raises:
         FileNotFoundError: No such local file.
-        RuntimeError: Listing missing and unexpected keys, naming the file.
+        CheckpointError: The file is unreadable or does not fit
+            the model (missing, unexpected and mis-shaped keys listed); the
+            message starts with its path.
     """
-    if '://' not in checkpoint and not os.path.isfile(checkpoint):
-        raise FileNotFoundError(f'{checkpoint}: no such checkpoint')
-    ckpt = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
+    while is_model_wrapper(model) or isinstance(model, BaseTTAModel):
+        model = model.module
+    ckpt = read_checkpoint(checkpoint)
     state_dict = ckpt.get('state_dict', ckpt)
-    missing, unexpected = model.load_state_dict(state_dict, strict=False)
-    missing = [k for k in missing if not k.endswith(REBUILT_BUFFERS)]
-    if missing or unexpected:
-        raise RuntimeError(
-            f'{checkpoint}: does not fit the config\'s model: missing keys '
-            f'{missing[:10]} ({len(missing)}), unexpected keys '
-            f'{unexpected[:10]} ({len(unexpected)})')
+    expected = model.state_dict()
+    missing = [
+        k for k in expected
+        if k not in state_dict and not k.endswith(REBUILT_BUFFERS)
+    ]
+    unexpected = [k for k in state_dict if k not in expected]
+    mis_shaped = [
+        f'{k}: {tuple(v.shape)} in the file, {tuple(expected[k].shape)} in '
+        'the model' for k, v in state_dict.items() if k in expected
+        and hasattr(v, 'shape') and v.shape != expected[k].shape
+    ]
+    if missing or unexpected or mis_shaped:
+        problems = [(f'{len(found)} {what}', found[:5])
+                    for what, found in (('missing keys', missing),
+                                        ('unexpected keys', unexpected),
+                                        ('keys of another shape', mis_shaped))
+                    if found]
+        raise CheckpointError(
+            f'{checkpoint}: does not fit the config\'s model (another '
+            'architecture or class list?): ' +
+            '; '.join(f'{what}, e.g. {examples}'
+                      for what, examples in problems))
+    model.load_state_dict(state_dict, strict=False)
     return ckpt.get('meta', {}) or {}
 
 

@@ -2,7 +2,25 @@
 """Command-line options of the demo scripts that build a FaceParser."""
 import argparse
 
+import torch
+
+from ..engine.checkpoint_files import CheckpointError
 from .face_parser import CROP_MODES, FaceParser
+
+
+def _opacity(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(
+            f'must be between 0 and 1, got {text}')
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f'must be at least 1, got {text}')
+    return value
 
 
 def add_face_parser_args(parser: argparse.ArgumentParser) -> None:
@@ -19,7 +37,7 @@ def add_face_parser_args(parser: argparse.ArgumentParser) -> None:
         '--device', default='cpu', help='torch device (default: %(default)s)')
     parser.add_argument(
         '--batch-size',
-        type=int,
+        type=_positive_int,
         default=1,
         help='images (or video frames) per forward')
     parser.add_argument(
@@ -48,7 +66,10 @@ def add_face_parser_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         '--margin', type=float, default=0.4, help='box crop margin per side')
     parser.add_argument(
-        '--opacity', type=float, default=0.5, help='overlay opacity')
+        '--opacity',
+        type=_opacity,
+        default=0.5,
+        help='overlay opacity, 0 to 1')
     parser.add_argument(
         '--show-faces',
         action='store_true',
@@ -56,14 +77,24 @@ def add_face_parser_args(parser: argparse.ArgumentParser) -> None:
 
 
 def build_face_parser(args: argparse.Namespace) -> FaceParser:
-    """The FaceParser the options of :func:`add_face_parser_args` ask for."""
-    return FaceParser(
-        args.config,
-        args.checkpoint,
-        device=args.device,
-        detector=args.detector if args.in_the_wild else None,
-        crop_mode=args.crop_mode,
-        margin=args.margin,
-        batch_size=args.batch_size,
-        amp=args.amp,
-        compile=args.compile)
+    """The FaceParser the options of :func:`add_face_parser_args` ask for.
+
+    Exits with a message (no traceback) for a device that is not there and
+    for a config or checkpoint that cannot be used.
+    """
+    if args.device.startswith('cuda') and not torch.cuda.is_available():
+        raise SystemExit(f'error: --device {args.device}: no CUDA GPU is '
+                         'available here (use --device cpu)')
+    try:
+        return FaceParser(
+            args.config,
+            args.checkpoint,
+            device=args.device,
+            detector=args.detector if args.in_the_wild else None,
+            crop_mode=args.crop_mode,
+            margin=args.margin,
+            batch_size=args.batch_size,
+            amp=args.amp,
+            compile=args.compile)
+    except (CheckpointError, FileNotFoundError) as error:
+        raise SystemExit(f'error: {error}')

@@ -2,12 +2,13 @@
 """Reading any photo as a BGR uint8 image, and atomic writes of results."""
 import os
 import os.path as osp
-import tempfile
 from typing import Sequence, Union
 
 import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from ..utils import atomic_write_bytes
 
 IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp',
                     '.gif', '.ppm', '.pgm', '.pbm')
@@ -156,14 +157,6 @@ def list_images(path: str, recursive: bool = False) -> list:
     return found
 
 
-def default_file_mode() -> int:
-    """Permissions of a new file under the current umask (``mkstemp``
-    creates its files private, 0o600)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def atomic_write_image(path: str, image: np.ndarray) -> None:
     """Write an image with OpenCV through a temporary file and a rename.
 
@@ -171,8 +164,6 @@ def atomic_write_image(path: str, image: np.ndarray) -> None:
         path (str): Target file; its extension picks the format.
         image (np.ndarray): ``H x W`` or ``H x W x 3`` (BGR) uint8 image.
     """
-    folder = osp.dirname(osp.abspath(path))
-    os.makedirs(folder, exist_ok=True)
     ext = osp.splitext(path)[1] or '.png'
     try:
         ok, buffer = cv2.imencode(ext, image)
@@ -180,13 +171,4 @@ def atomic_write_image(path: str, image: np.ndarray) -> None:
         ok = False
     if not ok:
         raise ValueError(f'{path}: OpenCV cannot encode {ext} images')
-    fd, tmp = tempfile.mkstemp(prefix='.tmp_', suffix=ext, dir=folder)
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            f.write(buffer.tobytes())
-        os.chmod(tmp, default_file_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        if osp.exists(tmp):
-            os.remove(tmp)
-        raise
+    atomic_write_bytes(path, buffer.tobytes())

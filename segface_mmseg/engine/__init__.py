@@ -1,11 +1,12 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
-from .checkpoint_globals import (mmengine_checkpoint_globals,
-                                 register_checkpoint_globals)
+from .atomic_local_backend import AtomicLocalBackend
+from .checkpoint_files import (CheckpointError, checkpoint_problem,
+                               find_resumable_checkpoint, read_checkpoint)
 from .cpu_distributed import setup_launcher, sync_bn_to_bn
-
-register_checkpoint_globals()
+from .hooks import SafeCheckpointHook
 
 __all__ = [
-    'mmengine_checkpoint_globals', 'register_checkpoint_globals',
+    'AtomicLocalBackend', 'CheckpointError', 'SafeCheckpointHook',
+    'checkpoint_problem', 'find_resumable_checkpoint', 'read_checkpoint',
     'setup_launcher', 'sync_bn_to_bn'
 ]

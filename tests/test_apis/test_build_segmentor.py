@@ -5,7 +5,8 @@ import pytest
 import torch
 
 from segface_mmseg.apis import build_segmentor
-from ..utils import CONFIG_DIR, build_model
+from segface_mmseg.engine import CheckpointError
+from ..utils import CONFIG_DIR, build_model, load_config
 from .conftest import save_checkpoint
 
 SWINV2 = osp.join(CONFIG_DIR, 'segface',
@@ -36,6 +37,27 @@ def test_checkpoint_that_does_not_fit_is_refused(tiny_config, tmp_path):
     assert 'neck.extra.weight' in message
     with pytest.raises(FileNotFoundError, match='no_such.pth'):
         build_segmentor(tiny_config, str(tmp_path / 'no_such.pth'))
+
+
+def test_checkpoint_of_another_class_list_is_refused(tiny_config, tmp_path):
+    cfg = load_config(tiny_config)
+    cfg.model.decode_head.num_classes = 11  # a LaPa / Helen model
+    path = save_checkpoint(build_model(cfg), tmp_path / 'lapa.pth')
+    with pytest.raises(CheckpointError) as info:
+        build_segmentor(tiny_config, path)
+    message = str(info.value)
+    assert message.startswith(path)
+    assert 'keys of another shape' in message
+    assert ('decode_head.class_tokens.weight: (11, 256) in the file, '
+            '(19, 256) in the model') in message
+
+
+@pytest.mark.parametrize('content', [b'', b'PK\x03\x04 truncated'])
+def test_unreadable_checkpoint_is_named(tiny_config, tmp_path, content):
+    path = tmp_path / 'broken.pth'
+    path.write_bytes(content)
+    with pytest.raises(CheckpointError, match='broken.pth: cannot be loaded'):
+        build_segmentor(tiny_config, str(path))
 
 
 def test_swin_v2_tables_that_mmpretrain_rebuilds_are_not_required(tmp_path):

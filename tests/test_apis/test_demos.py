@@ -116,8 +116,61 @@ def test_video_demo_writes_every_frame(tmp_path, tiny_config, tiny_checkpoint):
         [src, tiny_config, tiny_checkpoint, '--out', out, '--max-frames',
          '2']) == 0
     assert int(cv2.VideoCapture(out).get(cv2.CAP_PROP_FRAME_COUNT)) == 2
-    with pytest.raises(FileNotFoundError, match='nothing.mp4'):
+    with pytest.raises(SystemExit, match='nothing.mp4: no such video'):
         demo.main([
             str(tmp_path / 'nothing.mp4'), tiny_config, tiny_checkpoint,
             '--out', out
         ])
+
+
+def test_video_demo_refuses_a_truncated_video(tmp_path, tiny_config,
+                                              tiny_checkpoint):
+    """A video whose frames end before its header says: exit 1, no output
+    (an earlier output stays)."""
+    demo = _load_demo('video_demo')
+    src = str(tmp_path / 'in.avi')
+    writer = cv2.VideoWriter(src, cv2.VideoWriter_fourcc(*'MJPG'), 5, (80, 60))
+    for i in range(8):
+        writer.write(np.roll(cv2.resize(face_photo(), (80, 60)), i, axis=1))
+    writer.release()
+    data = open(src, 'rb').read()
+    with open(src, 'wb') as f:
+        f.write(data[:len(data) * 2 // 3])
+    out = tmp_path / 'out.mp4'
+    out.write_bytes(b'earlier')
+    with pytest.raises(SystemExit, match=r'only \d of its 8 frames'):
+        demo.main([src, tiny_config, tiny_checkpoint, '--out', str(out)])
+    assert out.read_bytes() == b'earlier'
+    assert sorted(os.listdir(tmp_path)) == ['in.avi', 'out.mp4']
+
+
+def test_image_demo_keeps_inputs_apart_and_reports_faceless_images(
+        tmp_path, tiny_config, tiny_checkpoint, capsys):
+    demo = _load_demo('image_demo')
+    folder = tmp_path / 'in'
+    folder.mkdir()
+    cv2.imwrite(str(folder / 'face.jpg'), face_photo())
+    cv2.imwrite(str(folder / 'face.png'), np.roll(face_photo(), 9, axis=1))
+    cv2.imwrite(str(folder / 'wall.png'), np.full((64, 64, 3), 128, np.uint8))
+    out = tmp_path / 'out'
+    code = demo.main([
+        str(folder), tiny_config, tiny_checkpoint, '--out-dir',
+        str(out), '--in-the-wild', '--detector', 'haar'
+    ])
+    assert code == 0
+    assert sorted(os.listdir(
+        out / 'pred')) == ['face_jpg.png', 'face_png.png', 'wall.png']
+    err = capsys.readouterr().err
+    assert 'no face detected' in err and 'wall.png' in err
+
+
+@pytest.mark.parametrize('args, message', [
+    (['--opacity', '5'], 'must be between 0 and 1'),
+    (['--batch-size', '0'], 'must be at least 1'),
+])
+def test_demo_arguments_are_checked(tmp_path, tiny_config, tiny_checkpoint,
+                                    capsys, args, message):
+    demo = _load_demo('image_demo')
+    with pytest.raises(SystemExit):
+        demo.main([str(tmp_path), tiny_config, tiny_checkpoint] + args)
+    assert message in capsys.readouterr().err

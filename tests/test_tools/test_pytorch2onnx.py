@@ -90,10 +90,36 @@ def test_verification_reports_a_mismatch(exported, tiny_config):
 
 
 def test_missing_checkpoint_is_named(tiny_config, tmp_path):
-    with pytest.raises(FileNotFoundError, match='absent.pth'):
+    with pytest.raises(SystemExit, match='absent.pth: no such checkpoint'):
         _tool().main([
             tiny_config,
             str(tmp_path / 'absent.pth'), '--output-file',
             str(tmp_path / 'x.onnx')
         ])
+    assert not os.listdir(tmp_path)
+
+
+def test_failed_verification_keeps_the_existing_file(exported, tiny_config,
+                                                     tmp_path, capsys):
+    _, _, ckpt = exported
+    out = tmp_path / 'segface.onnx'
+    out.write_bytes(b'the previous export')
+    code = _tool().main(
+        [tiny_config, ckpt, '--output-file',
+         str(out), '--atol', '-1'])
+    assert code == 1
+    assert 'segface.onnx was not written' in capsys.readouterr().err
+    assert out.read_bytes() == b'the previous export'
+    assert os.listdir(tmp_path) == ['segface.onnx']
+
+
+@pytest.mark.parametrize('args, message', [
+    (['--shape', '0', '0'], 'positive multiples of 32'),
+    (['--shape', '64', '48'], 'positive multiples of 32'),
+    (['--opset-version', '5'], 'needs opset 14 or later'),
+])
+def test_bad_arguments_are_refused(tiny_config, tmp_path, args, message):
+    with pytest.raises(SystemExit, match=message):
+        _tool().main([tiny_config, '--output-file',
+                      str(tmp_path / 'x.onnx')] + args)
     assert not os.listdir(tmp_path)

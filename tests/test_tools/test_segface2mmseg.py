@@ -267,6 +267,10 @@ def test_tool_writes_a_checkpoint_mmseg_loads(tmp_path):
     assert meta['segface']['release'] == 'mobilenet_celeba_512'
     assert meta['segface']['config'] == CELEB_CONFIG['mobilenet']
     assert os.listdir(osp.dirname(dst)) == ['segface_mobilenet.pth']
+    # readable as any new file is (mkstemp would make it 0600)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert os.stat(dst).st_mode & 0o777 == 0o666 & ~umask
 
     config = load_config(CELEB_CONFIG['mobilenet'].replace('configs/', ''))
     model = init_model(config, dst, device='cpu')
@@ -309,3 +313,14 @@ def test_tool_rejects_bad_files_by_name(tmp_path):
     with pytest.raises(SystemExit, match='error: .*model_299.pt'):
         tool.main([str(bad), dst])
     assert sorted(os.listdir(tmp_path)) == ['model_299.pt']
+
+
+def test_tool_refuses_to_overwrite_its_source(tmp_path):
+    src = tmp_path / 'mobilenet_celeba_512' / 'model_299.pt'
+    _official_checkpoint(str(src))
+    before = src.read_bytes()
+    for dst in (src, tmp_path / 'mobilenet_celeba_512' / '.' / 'model_299.pt'):
+        with pytest.raises(SystemExit, match='is the source checkpoint'):
+            _tool().main([str(src), str(dst)])
+    assert src.read_bytes() == before
+    assert os.listdir(src.parent) == ['model_299.pt']

@@ -94,7 +94,9 @@ def test_training_with_validations_inside_keeps_every_parameter_learning(
         tmp_path, data_root):
     config = _config_file(tmp_path, data_root, max_iters=LEARNING_ITERS)
     work_dir = tmp_path / 'work'
-    code, out = run_script(tool('tools', 'train.py') + [config, '--work-dir', str(work_dir)])
+    code, out = run_script(
+        tool('tools', 'train.py') +
+        [config, '--work-dir', str(work_dir)])
     assert code == 0, out[-3000:]
     iters = list(range(INTERVAL, LEARNING_ITERS + 1, INTERVAL))
     _assert_validated_at(out, iters)

@@ -18,10 +18,7 @@ inference; the in-the-wild face detection stays in Python.
 """
 import argparse
 import json
-import os
-import os.path as osp
 import sys
-import tempfile
 import time
 import warnings
 
@@ -31,6 +28,11 @@ import torch.nn as nn
 from mmengine.config import DictAction
 
 from segface_mmseg.apis import build_segmentor
+from segface_mmseg.engine import CheckpointError
+from segface_mmseg.utils import atomic_output
+
+# scaled dot-product attention and layer norm export from opset 14 on
+MIN_OPSET = 14
 
 
 class SegFaceONNXWrapper(nn.Module):
@@ -109,12 +111,12 @@ def export(model,
            dataset_meta=None,
            dynamic_shape=False,
            opset_version=17):
-    """Write the ONNX file (atomically).
+    """Write the ONNX file (use :func:`atomic_output` around it).
 
     Args:
         model (nn.Module): Segmentor in eval mode.
         cfg (Config): Its config (for mean and std).
-        output_file (str): Target path.
+        output_file (str): Target path, written in place.
         shape (tuple[int, int]): ``(H, W)`` traced.
         dataset_meta (dict, optional): Classes and palette to store.
         dynamic_shape (bool): Make H and W dynamic. Default: False.
@@ -134,50 +136,37 @@ def export(model,
     axes = {0: 'batch'}
     if dynamic_shape:
         axes.update({2: 'height', 3: 'width'})
-    folder = osp.dirname(osp.abspath(output_file))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix='.tmp_', suffix='.onnx', dir=folder)
-    os.close(fd)
-    try:
-        with torch.no_grad(), warnings.catch_warnings():
-            warnings.simplefilter('ignore', torch.jit.TracerWarning)
-            torch.onnx.export(
-                wrapper,
-                dummy,
-                tmp,
-                input_names=['input'],
-                output_names=['logits'],
-                dynamic_axes={
-                    'input': axes,
-                    'logits': axes
-                },
-                opset_version=opset_version,
-                do_constant_folding=True,
-                dynamo=False)
-        onnx_model = onnx.load(tmp)
-        onnx.checker.check_model(onnx_model)
-        meta = dict(
-            input_format='RGB float32 0-255, B x 3 x H x W',
-            output='logits B x N x H x W',
-            input_shape=json.dumps(list(shape)),
-            dynamic_shape=json.dumps(bool(dynamic_shape)))
-        if dataset_meta:
-            meta['classes'] = json.dumps(list(dataset_meta['classes']))
-            if dataset_meta.get('palette') is not None:
-                meta['palette'] = json.dumps(
-                    [list(map(int, c)) for c in dataset_meta['palette']])
-        for key, value in meta.items():
-            prop = onnx_model.metadata_props.add()
-            prop.key, prop.value = key, value
-        onnx.save(onnx_model, tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp made it private
-        os.replace(tmp, output_file)
-    except BaseException:
-        if osp.exists(tmp):
-            os.remove(tmp)
-        raise
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter('ignore', torch.jit.TracerWarning)
+        torch.onnx.export(
+            wrapper,
+            dummy,
+            output_file,
+            input_names=['input'],
+            output_names=['logits'],
+            dynamic_axes={
+                'input': axes,
+                'logits': axes
+            },
+            opset_version=opset_version,
+            do_constant_folding=True,
+            dynamo=False)
+    onnx_model = onnx.load(output_file)
+    onnx.checker.check_model(onnx_model)
+    meta = dict(
+        input_format='RGB float32 0-255, B x 3 x H x W',
+        output='logits B x N x H x W',
+        input_shape=json.dumps(list(shape)),
+        dynamic_shape=json.dumps(bool(dynamic_shape)))
+    if dataset_meta:
+        meta['classes'] = json.dumps(list(dataset_meta['classes']))
+        if dataset_meta.get('palette') is not None:
+            meta['palette'] = json.dumps(
+                [list(map(int, c)) for c in dataset_meta['palette']])
+    for key, value in meta.items():
+        prop = onnx_model.metadata_props.add()
+        prop.key, prop.value = key, value
+    onnx.save(onnx_model, output_file)
     return wrapper
 
 
@@ -212,26 +201,25 @@ def verify(wrapper, onnx_file, shape, batch=2, seed=0):
         pytorch_s=torch_time)
 
 
-def main(argv=None):
-    args = parse_args(argv)
-    if args.checkpoint is None:
-        warnings.warn('no checkpoint: exporting random weights')
-    model, cfg, meta = build_segmentor(
-        args.config, args.checkpoint, cfg_options=args.cfg_options)
-    if args.shape is None:
-        shape = default_shape(cfg)
-    elif len(args.shape) in (1, 2):
-        shape = (args.shape[0], args.shape[-1])
-    else:
-        raise SystemExit('--shape takes H [W]')
+class VerificationError(RuntimeError):
+    """onnxruntime's logits differ from PyTorch's."""
+
+
+def export_and_verify(model, cfg, onnx_file, shape, meta, args) -> bool:
+    """Export to ``onnx_file`` and check it with onnxruntime (unless
+    ``--skip-verify``); prints a table. Returns whether a check failed."""
     start = time.perf_counter()
-    wrapper = export(model, cfg, args.output_file, shape, meta,
-                     args.dynamic_shape, args.opset_version)
+    try:
+        wrapper = export(model, cfg, onnx_file, shape, meta,
+                         args.dynamic_shape, args.opset_version)
+    except Exception as error:
+        raise SystemExit(f'error: ONNX export failed: '
+                         f'{type(error).__name__}: {error}') from error
     print(f'Exported {args.output_file} (opset {args.opset_version}, input '
           f'{shape}, dynamic batch{", H, W" if args.dynamic_shape else ""})'
           f' in {time.perf_counter() - start:.1f} s')
     if args.skip_verify:
-        return 0
+        return False
     checks = [shape]
     if args.dynamic_shape:
         checks.append(
@@ -241,18 +229,49 @@ def main(argv=None):
           '| PyTorch s | ok |')
     print('|---|---|---|---|---|---|')
     for check in checks:
-        result = verify(wrapper, args.output_file, check, args.verify_batch)
+        result = verify(wrapper, onnx_file, check, args.verify_batch)
         ok = result['max_abs_diff'] <= args.atol
         failed |= not ok
         print(f"| {result['input_shape']} | {result['max_abs_diff']:.2e} | "
               f"{result['label_agreement']:.6f} | "
               f"{result['onnxruntime_s']:.3f} | {result['pytorch_s']:.3f} | "
               f"{'yes' if ok else 'NO'} |")
-    if failed:
-        print(
-            f'onnxruntime differs from PyTorch by more than {args.atol}',
-            file=sys.stderr)
+    return failed
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.opset_version < MIN_OPSET:
+        raise SystemExit(f'error: --opset-version {args.opset_version}: the '
+                         f'model needs opset {MIN_OPSET} or later')
+    if args.checkpoint is None:
+        warnings.warn('no checkpoint: exporting random weights')
+    try:
+        model, cfg, meta = build_segmentor(
+            args.config, args.checkpoint, cfg_options=args.cfg_options)
+    except (CheckpointError, FileNotFoundError) as error:
+        raise SystemExit(f'error: {error}')
+    if args.shape is None:
+        shape = default_shape(cfg)
+    elif len(args.shape) in (1, 2):
+        shape = (args.shape[0], args.shape[-1])
+    else:
+        raise SystemExit('--shape takes H [W]')
+    if any(n < 32 or n % 32 for n in shape):
+        raise SystemExit(f'error: --shape {shape[0]} {shape[1]}: H and W must '
+                         'be positive multiples of 32')
+    try:
+        # the file appears under its name only once exported and verified
+        with atomic_output(args.output_file) as tmp:
+            failed = export_and_verify(model, cfg, tmp, shape, meta, args)
+            if failed:
+                raise VerificationError(
+                    f'onnxruntime differs from PyTorch by more than '
+                    f'{args.atol}; {args.output_file} was not written')
+    except VerificationError as error:
+        print(f'error: {error}', file=sys.stderr)
         return 1
+    print(f'wrote {args.output_file}')
     return 0
 
 

@@ -14,10 +14,8 @@ keys; the release (and with it the config to use) from the name of the
 folder holding the file, or ``--release``.
 """
 import argparse
-import os
 import os.path as osp
 import sys
-import tempfile
 import zipfile
 
 import torch
@@ -26,6 +24,7 @@ from segface_mmseg.converters import (RELEASES, ConversionError,
                                       convert_segface_state_dict,
                                       detect_backbone, detect_num_classes)
 from segface_mmseg.converters.releases import dataset_meta
+from segface_mmseg.utils import atomic_output
 
 
 def parse_args(argv=None):
@@ -93,7 +92,14 @@ def convert_file(src: str,
 
     Returns:
         dict: The ``meta`` written.
+
+    Raises:
+        ConversionError: ``src`` is unusable, or ``dst`` is ``src`` (the
+            official file would be overwritten).
     """
+    if osp.exists(dst) and osp.exists(src) and osp.samefile(src, dst):
+        raise ConversionError(f'{dst}: is the source checkpoint; choose '
+                              'another output file')
     state_dict = load_official_state_dict(src)
     try:
         num_classes = detect_num_classes(state_dict)
@@ -121,17 +127,8 @@ def convert_file(src: str,
             backbone=detected,
             num_classes=num_classes,
             config=RELEASES[release].config if release else None))
-    out_dir = osp.dirname(osp.abspath(dst))
-    os.makedirs(out_dir, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        dir=out_dir, prefix='.' + osp.basename(dst), suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            torch.save(dict(state_dict=converted, meta=meta), f)
-        os.replace(tmp, dst)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
+    with atomic_output(dst) as tmp:
+        torch.save(dict(state_dict=converted, meta=meta), tmp)
     return meta
 
 

@@ -24,9 +24,11 @@ default_hooks = dict(
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
     # keep the last 3 checkpoints and the best by mean F1; the final weights
-    # are also published slim (state_dict + meta)
+    # are also published slim (state_dict + meta). SafeCheckpointHook is
+    # mmengine's CheckpointHook writing atomically, in a form that
+    # torch.load(weights_only=True) reads without extra allow-listed globals
     checkpoint=dict(
-        type='CheckpointHook',
+        type='SafeCheckpointHook',
         by_epoch=False,
         interval=15100,
         max_keep_ckpts=3,

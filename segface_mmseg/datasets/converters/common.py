@@ -18,7 +18,6 @@ import argparse
 import multiprocessing
 import os
 import os.path as osp
-import re
 import sys
 import traceback
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
@@ -28,9 +27,9 @@ import numpy as np
 from mmengine.utils import ProgressBar
 from PIL import Image
 
-# hidden temporary files: '.<name>.<pid>.segface-tmp'
-_TMP_SUFFIX = '.segface-tmp'
-_TMP_PATTERN = re.compile(r'^\..+\.\d+' + re.escape(_TMP_SUFFIX) + '$')
+# the converters clean up after killed runs through this module
+from ...utils.atomic_files import remove_stale_temporaries  # noqa: F401
+from ...utils.atomic_files import atomic_output, atomic_write_bytes
 
 
 class ConversionError(RuntimeError):
@@ -140,21 +139,10 @@ def read_numbers(path: str) -> List[float]:
 
 
 # ----------------------------------------------------------------- writing
-def _tmp_path(path: str) -> str:
-    folder, name = osp.split(path)
-    return osp.join(folder, f'.{name}.{os.getpid()}{_TMP_SUFFIX}')
-
-
 def _commit(write: Callable[[str], None], path: str) -> None:
     """Write through a hidden temporary file, then rename it to ``path``."""
-    os.makedirs(osp.dirname(path) or '.', exist_ok=True)
-    tmp = _tmp_path(path)
-    try:
+    with atomic_output(path) as tmp:
         write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
 
 
 def save_image(path: str, img, format: str, **kwargs) -> None:
@@ -173,12 +161,7 @@ def copy_file(src: str, dst: str) -> None:
 
 def write_bytes(path: str, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically."""
-
-    def write(tmp):
-        with open(tmp, 'wb') as f:
-            f.write(data)
-
-    _commit(write, path)
+    atomic_write_bytes(path, data)
 
 
 def write_text(path: str, text: str) -> None:
@@ -189,17 +172,6 @@ def write_text(path: str, text: str) -> None:
 def write_landmarks(path: str, points: np.ndarray) -> None:
     """Write 5 x 2 points as 5 lines ``x y`` (pixels), atomically."""
     write_text(path, ''.join(f'{x:.6f} {y:.6f}\n' for x, y in points))
-
-
-def remove_stale_temporaries(out_dir: str) -> int:
-    """Remove temporary files an interrupted run left under ``out_dir``."""
-    removed = 0
-    for folder, _, files in os.walk(out_dir):
-        for name in files:
-            if _TMP_PATTERN.match(name):
-                os.remove(osp.join(folder, name))
-                removed += 1
-    return removed
 
 
 def outputs_exist(paths: Sequence[str]) -> bool:

@@ -96,18 +96,16 @@ def _assert_matches_reference(neck, features):
     assert (out.detach() - expected).abs().max() <= 1e-4
 
 
-@pytest.mark.parametrize('eval_context',
-                         [torch.no_grad, torch.inference_mode])
-def test_training_after_a_no_grad_evaluation_gets_every_gradient(
-        eval_context):
+@pytest.mark.parametrize('eval_context', [torch.no_grad, torch.inference_mode])
+def test_training_after_a_no_grad_evaluation_gets_every_gradient(eval_context):
     """train -> eval under no_grad / inference_mode -> train: the second
     training forward has a graph to every parameter (a validation inside a
     training run)."""
     neck = MLPFusionNeck(MOBILENET_V3)
     features = _features(MOBILENET_V3, (16, 16))
     neck.train()
-    assert all(g is not None for g in _grads_after_backward(
-        neck, features).values())
+    assert all(
+        g is not None for g in _grads_after_backward(neck, features).values())
     neck.eval()
     with eval_context():
         neck(features)
@@ -133,8 +131,7 @@ def test_eval_with_grad_after_no_grad_gives_input_gradients():
     features = [f.requires_grad_() for f in features]
     (out, ) = neck(features)
     out.sum().backward()
-    assert all(f.grad is not None and f.grad.abs().sum() > 0
-               for f in features)
+    assert all(f.grad is not None and f.grad.abs().sum() > 0 for f in features)
     assert all(p.grad is not None for p in neck.parameters())
 
 

@@ -1,0 +1,8 @@
+# Copyright (c) segface-mmseg contributors. All rights reserved.
+from .atomic_files import (atomic_output, atomic_write_bytes,
+                           default_file_mode, remove_stale_temporaries)
+
+__all__ = [
+    'atomic_output', 'atomic_write_bytes', 'default_file_mode',
+    'remove_stale_temporaries'
+]

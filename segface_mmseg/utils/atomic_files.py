@@ -1,0 +1,129 @@
+# Copyright (c) segface-mmseg contributors. All rights reserved.
+"""Atomic file writing: a file under its final name is always complete.
+
+Every writer of the package (dataset converters, checkpoint conversion and
+training checkpoints, ONNX export, demos) writes through
+:func:`atomic_output`: the data goes to a hidden temporary file beside the
+target, ``.<name>.<pid>.segface-tmp``, which is renamed onto the target once
+it is complete (a rename within a folder is atomic on POSIX and Windows).
+A failure removes the temporary file and leaves an existing target as it
+was. A process killed mid-write (kill -9, power loss) leaves its temporary
+file behind; the next write to the same target, or
+:func:`remove_stale_temporaries` on the folder, removes it once the process
+that wrote it is gone.
+"""
+import contextlib
+import os
+import os.path as osp
+import re
+from typing import Iterator
+
+TMP_SUFFIX = '.segface-tmp'
+_TMP_PATTERN = re.compile(r'^\.(?P<name>.+)\.(?P<pid>\d+)' +
+                          re.escape(TMP_SUFFIX) + r'(\.[^.]*)?$')
+
+
+def temporary_path(path: str) -> str:
+    """The hidden temporary file of this process for ``path``."""
+    folder, name = osp.split(path)
+    ext = osp.splitext(name)[1]
+    return osp.join(folder, f'.{name}.{os.getpid()}{TMP_SUFFIX}{ext}')
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def remove_stale_temporaries(folder: str,
+                             recursive: bool = True,
+                             target: str = None) -> int:
+    """Remove the temporary files that killed writers left in ``folder``.
+
+    Args:
+        folder (str): Where to look.
+        recursive (bool): Also in its sub-folders. Default: True.
+        target (str, optional): Only those of this file name.
+
+    Returns:
+        int: How many were removed. Files of live processes are kept.
+    """
+    removed = 0
+    for root, dirs, files in os.walk(folder):
+        for name in files:
+            match = _TMP_PATTERN.match(name)
+            if (match is None
+                    or (target is not None and match['name'] != target)
+                    or _alive(int(match['pid']))):
+                continue
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(osp.join(root, name))
+                removed += 1
+        if not recursive:
+            break
+    return removed
+
+
+def default_file_mode() -> int:
+    """Permissions of a new file under the current umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+@contextlib.contextmanager
+def atomic_output(path: str) -> Iterator[str]:
+    """Write ``path`` through a temporary file, then rename it.
+
+    Example::
+
+        with atomic_output('model.onnx') as tmp:
+            torch.onnx.export(model, x, tmp)
+
+    Args:
+        path (str): The target; its folder is created if needed.
+
+    Yields:
+        str: The temporary path to write to. On a clean exit it becomes
+        ``path`` (permissions as for a new file under the umask); on an
+        exception it is removed and ``path`` is left as it was.
+    """
+    folder = osp.dirname(osp.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    remove_stale_temporaries(
+        folder, recursive=False, target=osp.basename(path))
+    tmp = temporary_path(osp.abspath(path))
+    try:
+        yield tmp
+        if not osp.isfile(tmp):
+            raise FileNotFoundError(f'{path}: nothing was written')
+        os.chmod(tmp, default_file_mode())
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(tmp)
+
+
+def atomic_write_bytes(path: str, data: bytes, fsync: bool = False) -> None:
+    """Write ``data`` to ``path`` atomically.
+
+    Args:
+        path (str): The target.
+        data (bytes): Its content.
+        fsync (bool): Also flush it to the disk before the rename, so that
+            it survives a power loss, not only a killed process. Default:
+            False.
+    """
+    with atomic_output(path) as tmp:
+        with open(tmp, 'wb') as f:
+            f.write(data)
+            if fsync:
+                f.flush()
+                os.fsync(f.fileno())
