@@ -35,8 +35,7 @@ def _garble(path):
 def _leftovers(out):
     """Temporary files left under ``out``."""
     return [
-        f for _, _, files in os.walk(out) for f in files
-        if f.endswith('segface-tmp')
+        f for _, _, files in os.walk(out) for f in files if '.segface-tmp' in f
     ]
 
 

@@ -27,9 +27,10 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 from PIL import Image
 
-from .common import (ConversionError, check_size, copy_file, outputs_exist,
-                     read_image, remove_stale_temporaries, require_file,
-                     run_tasks, save_image, summarize, write_split_files)
+from .common import (ConversionError, check_size, copy_file, outputs_current,
+                     read_image, remove_stale_temporaries, require_dir,
+                     require_file, run_tasks, save_image, summarize,
+                     write_split_files)
 
 # Part files in the official merge order: part i gets label id i + 1, and a
 # later part overwrites an earlier one where they overlap (SegFace's
@@ -39,6 +40,8 @@ PART_SUFFIXES = ('neck', 'skin', 'cloth', 'l_ear', 'r_ear', 'l_brow', 'r_brow',
                  'eye_g', 'hat', 'ear_r', 'neck_l')
 
 MAPPING_FILE = 'CelebA-HQ-to-CelebA-mapping.txt'
+IMAGE_DIR = 'CelebA-HQ-img'
+ANNO_DIR = 'CelebAMask-HQ-mask-anno'
 PARTITION_FILE = 'list_eval_partition.txt'
 SPLITS = ('train', 'val', 'test')  # CelebA partition groups 0, 1, 2
 
@@ -74,8 +77,13 @@ def read_splits(raw_root: str,
                 raise ConversionError(
                     f'{mapping_file}: line {line_no} is not '
                     f'"idx orig_idx orig_file": {line.strip()!r}')
+            if fields[2] in orig_to_hq:
+                raise ConversionError(
+                    f'{mapping_file}: line {line_no}: {fields[2]} is mapped '
+                    f'a second time (first to id {orig_to_hq[fields[2]]})')
             orig_to_hq[fields[2]] = int(fields[0])
     splits = {split: [] for split in SPLITS}
+    listed = {}  # CelebA file -> (group, line)
     with open(partition_file) as f:
         for line_no, line in enumerate(f, 1):
             if '.jpg' not in line:
@@ -85,6 +93,15 @@ def read_splits(raw_root: str,
                 raise ConversionError(
                     f'{partition_file}: line {line_no} is not '
                     f'"file.jpg 0|1|2": {line.strip()!r}')
+            if fields[0] in listed:
+                group, first = listed[fields[0]]
+                if group != fields[1]:
+                    raise ConversionError(
+                        f'{partition_file}: {fields[0]} is in group {group} '
+                        f'(line {first}) and in group {fields[1]} (line '
+                        f'{line_no}); each image belongs to one split')
+                continue
+            listed[fields[0]] = (fields[1], line_no)
             if fields[0] in orig_to_hq:
                 splits[SPLITS[int(fields[1])]].append(orig_to_hq[fields[0]])
     if not any(splits.values()):
@@ -107,16 +124,34 @@ def merge_part_masks(raw_root: str,
         np.ndarray: mask_size x mask_size uint8 label ids, 0 background.
     """
     label = np.zeros((mask_size, mask_size), np.uint8)
-    prefix = osp.join(raw_root, 'CelebAMask-HQ-mask-anno', str(hq_id // 2000),
-                      f'{hq_id:05d}')
-    for i, suffix in enumerate(PART_SUFFIXES):
-        path = f'{prefix}_{suffix}.png'
+    paths = part_mask_paths(raw_root, hq_id)
+    if not any(osp.isfile(path) for path in paths):
+        raise ConversionError(
+            f'{paths[0][:-len(PART_SUFFIXES[0]) - 4]}*.png: no part mask of '
+            f'image {hq_id} (an incomplete download?)')
+    for i, path in enumerate(paths):
         if not osp.isfile(path):
             continue  # the part is absent from this face
         mask = read_image(path, 'L')
         check_size(path, mask.size, (mask_size, mask_size))
         label[np.asarray(mask) > 0] = i + 1
     return label
+
+
+def part_mask_paths(raw_root: str, hq_id: int) -> List[str]:
+    """The 18 part-mask paths of an image, in :data:`PART_SUFFIXES` order
+    (absent parts included).
+
+    Raises:
+        ConversionError: The image's folder of masks is missing.
+    """
+    folder = require_dir(
+        osp.join(raw_root, ANNO_DIR, str(hq_id // 2000)),
+        f'folder of part masks (of image {hq_id})')
+    return [
+        osp.join(folder, f'{hq_id:05d}_{suffix}.png')
+        for suffix in PART_SUFFIXES
+    ]
 
 
 def repeat_to_image_size(label: np.ndarray, image_size: Tuple[int, int],
@@ -154,10 +189,13 @@ def _convert_one(task):
     hq_id, split, raw_root, out_dir, image_size, mask_size = task
     img_out = osp.join(out_dir, 'img_dir', split, f'{hq_id}.jpg')
     ann_out = osp.join(out_dir, 'ann_dir', split, f'{hq_id}.png')
-    img_path = osp.join(raw_root, 'CelebA-HQ-img', f'{hq_id}.jpg')
+    img_path = osp.join(raw_root, IMAGE_DIR, f'{hq_id}.jpg')
     status = 'converted'
-    if outputs_exist([img_out, ann_out]):
-        if osp.isfile(img_path) and _is_current(img_out, ann_out, img_path):
+    if osp.isfile(img_out) and osp.isfile(ann_out):
+        inputs = [img_path] + part_mask_paths(raw_root, hq_id)
+        if (outputs_current([img_out, ann_out], inputs)
+                and osp.isfile(img_path)
+                and _is_current(img_out, ann_out, img_path)):
             return 'existing', split, str(hq_id)
         status = 'upgraded'
     image = read_image(img_path, 'RGB')  # decoded to catch damaged files
@@ -182,9 +220,9 @@ def convert_celebamask_hq(raw_root: str,
     The 18 part masks of each face are merged into one label map in
     SegFace's order and priority and brought to the image size
     (:func:`repeat_to_image_size`); the image is copied unchanged.
-    Re-running skips finished samples and upgrades those an older version
-    of the converter wrote (resized, re-encoded images), counted as
-    ``upgraded`` in the summary.
+    Re-running skips finished samples and converts again those an older
+    version of the converter wrote (resized, re-encoded images) and those
+    whose raw files changed since, counted as ``upgraded`` in the summary.
 
     Args:
         raw_root (str): The download folder (see the module docstring).
@@ -205,6 +243,8 @@ def convert_celebamask_hq(raw_root: str,
         ConversionError: A bad input file (named in the message), unless
             ``skip_bad``.
     """
+    require_dir(osp.join(raw_root, IMAGE_DIR), 'folder of images')
+    require_dir(osp.join(raw_root, ANNO_DIR), 'folder of part masks')
     splits = read_splits(raw_root, partition_file)
     if osp.isdir(out_dir):
         remove_stale_temporaries(out_dir)

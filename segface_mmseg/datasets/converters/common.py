@@ -44,6 +44,52 @@ def require_file(path: str, what: str = 'file') -> str:
     return path
 
 
+def require_dir(path: str, what: str = 'folder') -> str:
+    """Return ``path`` if it is a folder, else raise
+    :class:`ConversionError`."""
+    if not osp.isdir(path):
+        raise ConversionError(f'{path}: missing {what}')
+    return path
+
+
+def list_by_suffix(folder: str, suffix: str) -> Dict[str, str]:
+    """Files of ``folder`` ending in ``suffix`` in any case (``.jpg``,
+    ``.JPG``), by name without the suffix.
+
+    Raises:
+        ConversionError: Two files that differ only in the suffix's case.
+    """
+    found = {}
+    for name in sorted(os.listdir(folder)):
+        if name.lower().endswith(suffix.lower()):
+            stem = name[:-len(suffix)]
+            if stem in found:
+                raise ConversionError(
+                    f'{osp.join(folder, name)}: same name as '
+                    f'{osp.join(folder, found[stem])}')
+            found[stem] = name
+    return found
+
+
+def check_disjoint_splits(names: Dict[str, Sequence[str]], where: str) -> None:
+    """Raise if a sample name is in two splits (train/test leakage)."""
+    seen = {}
+    for split, split_names in names.items():
+        for name in split_names:
+            if name in seen:
+                raise ConversionError(
+                    f'{where}: {name} is in both the {seen[name]} and the '
+                    f'{split} split')
+            seen[name] = split
+
+
+def check_finite_points(path: str, points: np.ndarray, what: str) -> None:
+    """Raise if landmark coordinates are NaN or infinite."""
+    if not np.isfinite(points).all():
+        raise ConversionError(f'{path}: {what} are not all finite numbers '
+                              '(NaN or inf)')
+
+
 def read_image(path: str, mode: Optional[str] = None) -> Image.Image:
     """Open and fully decode an image, so truncated files are caught.
 
@@ -174,9 +220,14 @@ def write_landmarks(path: str, points: np.ndarray) -> None:
     write_text(path, ''.join(f'{x:.6f} {y:.6f}\n' for x, y in points))
 
 
-def outputs_exist(paths: Sequence[str]) -> bool:
-    """Whether every output of a task is already written."""
-    return all(osp.isfile(p) for p in paths)
+def outputs_current(outputs: Sequence[str], inputs: Sequence[str]) -> bool:
+    """Whether every output of a task is written and none is older than its
+    inputs (a raw file changed after the conversion is converted again)."""
+    if not all(osp.isfile(p) for p in outputs):
+        return False
+    newest_input = max(
+        (os.stat(p).st_mtime_ns for p in inputs if osp.isfile(p)), default=0)
+    return min(os.stat(p).st_mtime_ns for p in outputs) >= newest_input
 
 
 # ----------------------------------------------------------------- running
@@ -280,8 +331,9 @@ def summarize(out_dir: str, split_names: Dict[str, Sequence[str]],
         out_dir (str): Output root.
         split_names (dict[str, list[str]]): Converted samples per split.
         results (Sequence[tuple]): ``(status, split, name)`` per finished
-            task, status 'converted', 'upgraded' (rewritten over the output
-            of an older converter version) or 'existing'.
+            task, status 'converted', 'upgraded' (rewritten over an output
+            of an older converter version, or of raw files changed since)
+            or 'existing'.
         bad (Sequence[str]): Messages of skipped bad inputs.
 
     Returns:
@@ -300,8 +352,8 @@ def summarize(out_dir: str, split_names: Dict[str, Sequence[str]],
         bad=list(bad))
     counts = ', '.join(f'{split} {n}'
                        for split, n in summary['splits'].items())
-    upgraded = (f' ({summary["upgraded"]} of them over an older '
-                'conversion)' if summary['upgraded'] else '')
+    upgraded = (f' ({summary["upgraded"]} of them over an older or '
+                'outdated conversion)' if summary['upgraded'] else '')
     print(f'{out_dir}: {counts}; {summary["converted"]} converted{upgraded}, '
           f'{summary["existing"]} already there, {len(bad)} bad inputs '
           'skipped')

@@ -17,16 +17,17 @@ image decoded as the official loader decodes it, with OpenCV)::
     landmarks/{split}/{name}.txt               5 lines "x y", crop pixels
     {split}.txt                                names, one a line
 """
-import os
 import os.path as osp
 from typing import Dict, Sequence, Tuple
 
 import numpy as np
 
 from ..face_classes import HELEN_CLASSES
-from .common import (ConversionError, check_label_values, check_size,
-                     outputs_exist, read_image, read_image_as_official,
-                     read_label, remove_stale_temporaries, require_file,
+from .common import (ConversionError, check_disjoint_splits,
+                     check_finite_points, check_label_values, check_size,
+                     list_by_suffix, outputs_current, read_image,
+                     read_image_as_official, read_label,
+                     remove_stale_temporaries, require_dir, require_file,
                      run_tasks, save_image, summarize, write_landmarks,
                      write_split_files)
 
@@ -94,19 +95,23 @@ def five_points_from_68(points: np.ndarray) -> np.ndarray:
 
 
 def _convert_one(task):
-    split, name, raw_root, out_dir, points, landmark_scale = task
+    split, name, image_file, raw_root, out_dir, points, landmark_scale = task
     outs = [
         osp.join(out_dir, 'img_dir', split, f'{name}.png'),
         osp.join(out_dir, 'ann_dir', split, f'{name}.png'),
         osp.join(out_dir, 'landmarks', split, f'{name}.txt')
     ]
-    if outputs_exist(outs):
-        return 'existing', split, name
     landmark_file = osp.join(raw_root, LANDMARK_FILE)
+    img_path = osp.join(raw_root, split, image_file)
+    label_path = osp.join(raw_root, split, f'{name}_label.png')
+    status = 'converted'
+    if all(osp.isfile(p) for p in outs):
+        if outputs_current(outs, [img_path, label_path, landmark_file]):
+            return 'existing', split, name
+        status = 'upgraded'  # a raw file changed since
     if points is None:
         raise ConversionError(f'{landmark_file}: no landmarks for {name}')
-    img_path = osp.join(raw_root, split, f'{name}_image.jpg')
-    label_path = osp.join(raw_root, split, f'{name}_label.png')
+    check_finite_points(landmark_file, points, f'the landmarks of {name}')
     size = read_image(img_path).size  # decoded to catch damaged files
     label = read_label(label_path)
     check_size(label_path, label.shape[::-1], size)
@@ -121,7 +126,7 @@ def _convert_one(task):
     # the crop of the pixels the official loader decodes
     image = read_image_as_official(img_path)
     save_image(outs[0], image[y1:y2, x1:x2], 'PNG')
-    return 'converted', split, name
+    return status, split, name
 
 
 def convert_helen(raw_root: str,
@@ -136,7 +141,8 @@ def convert_helen(raw_root: str,
     (:func:`official_crop_box`) and saved as PNG; the 68 landmarks become 5
     alignment points (:func:`five_points_from_68`) in the crop's frame.
     SegFace trains on ``train`` and uses ``test`` for validation and test.
-    Re-running skips finished samples.
+    Re-running skips finished samples and converts again those whose raw
+    files changed since. A name in two splits is an error.
 
     Args:
         raw_root (str): The download folder (see the module docstring).
@@ -157,20 +163,18 @@ def convert_helen(raw_root: str,
             ``skip_bad``.
     """
     landmarks = read_helen_landmarks(osp.join(raw_root, LANDMARK_FILE))
-    names = {}
+    images, names = {}, {}
     for split in splits:
-        folder = osp.join(raw_root, split)
-        if not osp.isdir(folder):
-            raise ConversionError(f'{folder}: missing folder')
-        names[split] = sorted({
-            f.rsplit('_', 1)[0]
-            for f in os.listdir(folder)
-            if f.endswith(('_image.jpg', '_label.png'))
-        })
+        folder = require_dir(osp.join(raw_root, split))
+        images[split] = list_by_suffix(folder, '_image.jpg')
+        labels = list_by_suffix(folder, '_label.png')
+        names[split] = sorted(set(images[split]) | set(labels))
+    check_disjoint_splits(names, raw_root)
     if osp.isdir(out_dir):
         remove_stale_temporaries(out_dir)
-    tasks = [(split, name, raw_root, out_dir, landmarks.get(name),
-              landmark_scale) for split in splits for name in names[split]]
+    tasks = [(split, name, images[split].get(name, f'{name}_image.jpg'),
+              raw_root, out_dir, landmarks.get(name), landmark_scale)
+             for split in splits for name in names[split]]
     results, bad = run_tasks(_convert_one, tasks, nproc, skip_bad)
     done = {(split, name) for _, split, name in results}
     split_names = {

@@ -14,17 +14,18 @@ Output (``out_dir``)::
     landmarks/{split}/{name}.txt              5 lines "x y", image pixels
     {split}.txt                               names, one a line
 """
-import os
 import os.path as osp
 from typing import Sequence
 
 import numpy as np
 
 from ..face_classes import LAPA_CLASSES
-from .common import (ConversionError, check_label_values, check_size,
-                     copy_file, outputs_exist, read_image, read_label,
-                     read_numbers, remove_stale_temporaries, run_tasks,
-                     save_image, summarize, write_landmarks, write_split_files)
+from .common import (ConversionError, check_disjoint_splits,
+                     check_finite_points, check_label_values, check_size,
+                     copy_file, list_by_suffix, outputs_current, read_image,
+                     read_label, read_numbers, remove_stale_temporaries,
+                     require_dir, run_tasks, save_image, summarize,
+                     write_landmarks, write_split_files)
 
 SPLITS = ('train', 'val', 'test')
 
@@ -37,7 +38,9 @@ def read_lapa_landmarks(path: str) -> np.ndarray:
             f'{path}: expected the count 106 followed by 106 "x y" pairs, '
             f'got {len(values)} numbers starting with '
             f'{values[0] if values else None}')
-    return np.asarray(values[1:], np.float64).reshape(106, 2)
+    points = np.asarray(values[1:], np.float64).reshape(106, 2)
+    check_finite_points(path, points, 'the 106 landmarks')
+    return points
 
 
 def five_points_from_lapa106(points: np.ndarray) -> np.ndarray:
@@ -58,18 +61,21 @@ def five_points_from_lapa106(points: np.ndarray) -> np.ndarray:
 
 
 def _convert_one(task):
-    split, name, raw_root, out_dir = task
+    split, name, image_file, raw_root, out_dir = task
     outs = [
         osp.join(out_dir, 'img_dir', split, f'{name}.jpg'),
         osp.join(out_dir, 'ann_dir', split, f'{name}.png'),
         osp.join(out_dir, 'landmarks', split, f'{name}.txt')
     ]
-    if outputs_exist(outs):
-        return 'existing', split, name
     src = osp.join(raw_root, split)
-    img_path = osp.join(src, 'images', f'{name}.jpg')
+    img_path = osp.join(src, 'images', image_file)
     label_path = osp.join(src, 'labels', f'{name}.png')
     landmark_path = osp.join(src, 'landmarks', f'{name}.txt')
+    status = 'converted'
+    if all(osp.isfile(p) for p in outs):
+        if outputs_current(outs, [img_path, label_path, landmark_path]):
+            return 'existing', split, name
+        status = 'upgraded'  # a raw file changed since
     image = read_image(img_path)
     label = read_label(label_path)
     check_size(label_path, label.shape[::-1], image.size)
@@ -78,7 +84,7 @@ def _convert_one(task):
     save_image(outs[1], label, 'PNG')
     write_landmarks(outs[2], points)
     copy_file(img_path, outs[0])
-    return 'converted', split, name
+    return status, split, name
 
 
 def convert_lapa(raw_root: str,
@@ -91,7 +97,9 @@ def convert_lapa(raw_root: str,
     Images are copied unchanged, labels re-saved as single-channel PNGs
     after checking them, and the 106 landmarks reduced to SegFace's 5
     alignment points (:func:`five_points_from_lapa106`) in the image's
-    pixel frame. Re-running skips finished samples.
+    pixel frame. Re-running skips finished samples and converts again those
+    whose raw files changed since. Image names are matched in any case
+    (``.jpg``, ``.JPG``); a name in two splits is an error.
 
     Args:
         raw_root (str): The download folder (see the module docstring).
@@ -108,20 +116,18 @@ def convert_lapa(raw_root: str,
         ConversionError: A bad input file (named in the message), unless
             ``skip_bad``.
     """
-    names = {}
+    images = {}  # split -> name -> image file ('.jpg' in any case)
     for split in splits:
         for sub in ('images', 'labels', 'landmarks'):
-            folder = osp.join(raw_root, split, sub)
-            if not osp.isdir(folder):
-                raise ConversionError(f'{folder}: missing folder')
-        names[split] = sorted(
-            f[:-len('.jpg')]
-            for f in os.listdir(osp.join(raw_root, split, 'images'))
-            if f.endswith('.jpg'))
+            require_dir(osp.join(raw_root, split, sub))
+        images[split] = list_by_suffix(
+            osp.join(raw_root, split, 'images'), '.jpg')
+    names = {split: sorted(found) for split, found in images.items()}
+    check_disjoint_splits(names, raw_root)
     if osp.isdir(out_dir):
         remove_stale_temporaries(out_dir)
-    tasks = [(split, name, raw_root, out_dir) for split in splits
-             for name in names[split]]
+    tasks = [(split, name, images[split][name], raw_root, out_dir)
+             for split in splits for name in names[split]]
     results, bad = run_tasks(_convert_one, tasks, nproc, skip_bad)
     done = {(split, name) for _, split, name in results}
     split_names = {
