@@ -1,8 +1,11 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
+from typing import List
+
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
 from .face_classes import CELEBAMASK_HQ_CLASSES, palette_of
+from .sample_checks import require_samples
 
 
 @DATASETS.register_module()
@@ -10,11 +13,11 @@ class CelebAMaskHQDataset(BaseSegDataset):
     """CelebAMask-HQ face parsing, 19 classes in SegFace's label order.
 
     Expects the layout written by the converter
-    ``tools/dataset_converters/celebamask_hq.py``: 512 x 512
-    ``img_dir/{split}/{id}.jpg`` and ``ann_dir/{split}/{id}.png`` with label
-    ids 0-18 (0 is background, a class of its own, hence
+    ``tools/dataset_converters/celebamask_hq.py``: the downloaded images
+    ``img_dir/{split}/{id}.jpg`` and ``ann_dir/{split}/{id}.png`` at their
+    size with label ids 0-18 (0 is background, a class of its own, hence
     ``reduce_zero_label=False``). See ``face_classes`` for the
-    left/right convention.
+    left/right convention. An empty split is an error naming its folder.
     """
     METAINFO = dict(
         classes=CELEBAMASK_HQ_CLASSES,
@@ -30,3 +33,7 @@ class CelebAMaskHQDataset(BaseSegDataset):
             seg_map_suffix=seg_map_suffix,
             reduce_zero_label=reduce_zero_label,
             **kwargs)
+
+    def load_data_list(self) -> List[dict]:
+        """mmseg's samples; at least one."""
+        return require_samples(super().load_data_list(), self)

@@ -6,6 +6,8 @@ import numpy as np
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
+from .sample_checks import require_samples
+
 
 def load_landmarks(path: str, num_points: int = 5) -> np.ndarray:
     """Read a landmark file of ``num_points`` lines ``x y`` (pixels).
@@ -23,9 +25,12 @@ def load_landmarks(path: str, num_points: int = 5) -> np.ndarray:
         points = np.loadtxt(path, dtype=np.float32, ndmin=2)
     except ValueError as err:
         raise ValueError(f'{path}: not a landmark file ({err})') from err
-    if points.shape != (num_points, 2) or not np.isfinite(points).all():
+    if points.shape != (num_points, 2):
         raise ValueError(f'{path}: expected {num_points} lines "x y", got '
                          f'values of shape {points.shape}')
+    if not np.isfinite(points).all():
+        raise ValueError(f'{path}: the landmarks are not all finite numbers '
+                         '(NaN or inf)')
     return points
 
 
@@ -56,8 +61,9 @@ class FaceLandmarkDataset(BaseSegDataset):
         super().__init__(**kwargs)
 
     def load_data_list(self) -> List[dict]:
-        """mmseg's samples, with ``landmarks`` read from their files."""
-        data_list = super().load_data_list()
+        """mmseg's samples (at least one), with ``landmarks`` read from
+        their files."""
+        data_list = require_samples(super().load_data_list(), self)
         landmark_dir = self.data_prefix.get('landmark_path', None)
         if landmark_dir is None:
             return data_list

@@ -14,7 +14,8 @@ from segface_mmseg.datasets import (CELEBAMASK_HQ_CLASSES,
                                     ORIGINAL_CELEBAMASK_HQ_CLASSES,
                                     ZLLRUNNING_CELEBAMASK_HQ_CLASSES,
                                     CelebAMaskHQDataset, HelenDataset,
-                                    LaPaDataset, class_remap, left_right_pairs)
+                                    LaPaDataset, class_remap, left_right_pairs,
+                                    load_landmarks)
 from segface_mmseg.datasets.converters import convert_helen, convert_lapa
 from ..data_generators import make_fake_helen, make_fake_lapa
 from ..utils import CONFIG_DIR, all_config_paths
@@ -241,3 +242,36 @@ def test_config_data_contract(path):
         assert set(cfg.test_evaluator.merged_groups) == {
             'eyes', 'brows', 'mouth', 'overall'
         }
+
+
+@pytest.mark.parametrize('text, message', [
+    ('1 2\n3 4\n', 'expected 5 lines "x y", got values of shape (2, 2)'),
+    ('1 2\n3 nan\n5 6\n7 8\n9 10\n',
+     'the landmarks are not all finite numbers (NaN or inf)'),
+    ('1 2\n3 4\n5 inf\n7 8\n9 10\n',
+     'the landmarks are not all finite numbers (NaN or inf)'),
+])
+def test_bad_landmark_files_are_named_and_explained(tmp_path, text, message):
+    path = tmp_path / 'face.txt'
+    path.write_text(text)
+    with pytest.raises(ValueError, match=re.escape(f'{path}: {message}')):
+        load_landmarks(str(path))
+
+
+@pytest.mark.parametrize('dataset', ['CelebAMaskHQDataset', 'LaPaDataset'])
+def test_empty_split_names_its_folder(tmp_path, dataset):
+    init_default_scope('mmseg')
+    for sub in ('img_dir/val', 'ann_dir/val', 'landmarks/val'):
+        (tmp_path / sub).mkdir(parents=True)
+    prefix = dict(img_path='img_dir/val', seg_map_path='ann_dir/val')
+    if dataset == 'LaPaDataset':
+        prefix['landmark_path'] = 'landmarks/val'
+    with pytest.raises(
+            FileNotFoundError,
+            match=re.escape(f'{tmp_path}/img_dir/val: no samples')):
+        DATASETS.build(
+            dict(
+                type=dataset,
+                data_root=str(tmp_path),
+                data_prefix=prefix,
+                pipeline=[]))
