@@ -70,6 +70,25 @@ def test_onnxruntime_matches_pytorch(exported, tiny_config):
     assert (logits.argmax(1) == expected.argmax(1)).mean() > 0.999
 
 
+def test_dynamic_graph_returns_logits_of_the_input_size(exported, tiny_config):
+    """A size that is no multiple of 32: padded inside the graph, logits
+    cropped back to the input size."""
+    _, out, ckpt = exported
+    model = build_model(tiny_config)
+    model.load_state_dict(torch.load(ckpt)['state_dict'])
+    model.eval()
+    session = ort.InferenceSession(out, providers=['CPUExecutionProvider'])
+    rgb = torch.randint(0, 256, (2, 3, 70, 50)).float()
+    logits = session.run(None, {'input': rgb.numpy()})[0]
+    assert logits.shape == (2, 19, 70, 50)
+    pre = model.data_preprocessor
+    x = (rgb - pre.mean.view(1, 3, 1, 1)) / pre.std.view(1, 3, 1, 1)
+    with torch.no_grad():
+        padded = torch.nn.functional.pad(x, (0, 14, 0, 26))  # to 96 x 64
+        expected = model(padded, mode='tensor')[:, :, :70, :50].numpy()
+    assert np.abs(logits - expected).max() <= 1e-3
+
+
 def test_metadata_carries_classes_and_input_format(exported):
     _, out, _ = exported
     props = {p.key: p.value for p in onnx.load(out).metadata_props}
