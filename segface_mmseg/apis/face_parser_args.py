@@ -3,8 +3,10 @@
 import argparse
 
 import torch
+from mmengine.config import DictAction
 
 from ..engine.checkpoint_files import CheckpointError
+from .face_detectors import build_face_detector
 from .face_parser import CROP_MODES, FaceParser
 
 
@@ -28,8 +30,8 @@ def add_face_parser_args(parser: argparse.ArgumentParser) -> None:
 
     Adds the positional ``config`` and ``checkpoint`` and ``--device``,
     ``--batch-size``, ``--amp``, ``--compile``, ``--in-the-wild``,
-    ``--detector``, ``--crop-mode``, ``--margin``, ``--opacity`` and
-    ``--show-faces``.
+    ``--detector``, ``--detector-options``, ``--crop-mode``, ``--margin``,
+    ``--opacity`` and ``--show-faces``.
     """
     parser.add_argument('config', help='model config file')
     parser.add_argument('checkpoint', help='checkpoint file')
@@ -57,7 +59,14 @@ def add_face_parser_args(parser: argparse.ArgumentParser) -> None:
         '--detector',
         default='mtcnn',
         help='face detector of --in-the-wild: mtcnn (5 landmarks, default), '
-        'haar, or any registered FACE_DETECTORS type')
+        'haar, mmdet, or any registered FACE_DETECTORS type')
+    parser.add_argument(
+        '--detector-options',
+        nargs='+',
+        action=DictAction,
+        default={},
+        help='arguments of the detector, KEY=VALUE, e.g. for mmdet: '
+        'config=det.py checkpoint=det.pth label=0')
     parser.add_argument(
         '--crop-mode',
         default='auto',
@@ -85,12 +94,21 @@ def build_face_parser(args: argparse.Namespace) -> FaceParser:
     if args.device.startswith('cuda') and not torch.cuda.is_available():
         raise SystemExit(f'error: --device {args.device}: no CUDA GPU is '
                          'available here (use --device cpu)')
+    detector = None
+    if args.in_the_wild:
+        detector = dict(type=args.detector, **args.detector_options)
+        try:
+            detector = build_face_detector(detector)
+        except (TypeError, KeyError, ImportError) as error:
+            raise SystemExit(
+                f'error: --detector {args.detector}: {error}; give its '
+                'arguments with --detector-options KEY=VALUE')
     try:
         return FaceParser(
             args.config,
             args.checkpoint,
             device=args.device,
-            detector=args.detector if args.in_the_wild else None,
+            detector=detector,
             crop_mode=args.crop_mode,
             margin=args.margin,
             batch_size=args.batch_size,

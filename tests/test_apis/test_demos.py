@@ -174,3 +174,25 @@ def test_demo_arguments_are_checked(tmp_path, tiny_config, tiny_checkpoint,
     with pytest.raises(SystemExit):
         demo.main([str(tmp_path), tiny_config, tiny_checkpoint] + args)
     assert message in capsys.readouterr().err
+
+
+def test_detector_options_from_the_command_line(tmp_path, tiny_config,
+                                                tiny_checkpoint, capsys):
+    demo = _load_demo('image_demo')
+    path = tmp_path / 'portrait.jpg'
+    cv2.imwrite(str(path), face_photo())
+    common = [
+        str(path), tiny_config, tiny_checkpoint, '--out-dir',
+        str(tmp_path / 'out'), '--in-the-wild'
+    ]
+    assert demo.main(common + [
+        '--detector', 'haar', '--detector-options', 'scale_factor=1.2',
+        'min_neighbors=3'
+    ]) == 0
+    # mmdet needs its config and checkpoint: said, not a traceback
+    with pytest.raises(SystemExit, match='--detector mmdet: .*config'):
+        demo.main(common + ['--detector', 'mmdet'])
+    with pytest.raises(SystemExit, match='--detector-options KEY=VALUE'):
+        demo.main(
+            common +
+            ['--detector', 'haar', '--detector-options', 'no_such_option=1'])
