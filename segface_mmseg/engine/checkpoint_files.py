@@ -9,6 +9,7 @@ never widens torch's allow-list.
 import glob
 import logging
 import os.path as osp
+import pickle
 import re
 import zipfile
 from typing import Optional
@@ -24,7 +25,7 @@ class CheckpointError(RuntimeError):
 
 def _describe(error: BaseException) -> str:
     text = str(error).strip().splitlines()
-    if isinstance(error, torch.serialization.pickle.UnpicklingError) or (
+    if isinstance(error, pickle.UnpicklingError) or (
             text and 'Weights only load failed' in text[0]):
         unsupported = [line for line in text if 'Unsupported global' in line]
         return ('it holds pickled objects beyond tensors and plain values, '
@@ -97,8 +98,7 @@ def checkpoint_problem(path: str) -> Optional[str]:
 
 
 def _step(path: str) -> int:
-    match = re.search(r'(\d+)\.pth$', osp.basename(path))
-    return int(match.group(1)) if match else -1
+    return int(re.search(r'(\d+)\.pth$', path).group(1))
 
 
 def find_resumable_checkpoint(work_dir: str) -> Optional[str]:
@@ -119,15 +119,13 @@ def find_resumable_checkpoint(work_dir: str) -> Optional[str]:
     Raises:
         CheckpointError: Checkpoints exist but none of them loads.
     """
+    # iter_N.pth / epoch_N.pth, newest first (not the published copies
+    # iter_N-<sha>.pth, which hold no optimizer state)
     candidates = sorted(
-        glob.glob(osp.join(work_dir, 'iter_*.pth')) +
-        glob.glob(osp.join(work_dir, 'epoch_*.pth')),
+        (p for p in glob.glob(osp.join(work_dir, '*.pth'))
+         if re.fullmatch(r'(iter|epoch)_\d+\.pth', osp.basename(p))),
         key=_step,
         reverse=True)
-    candidates = [
-        p for p in candidates
-        if re.fullmatch(r'(iter|epoch)_\d+\.pth', osp.basename(p))
-    ]
     last_file = osp.join(work_dir, 'last_checkpoint')
     if osp.isfile(last_file):
         with open(last_file) as f:
