@@ -1,6 +1,7 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """Inference for users: :class:`FaceParser`, image reading, detectors."""
-from .build_segmentor import build_segmentor, load_config, load_weights
+from .build_segmentor import (build_segmentor, check_state_dict_fits,
+                              load_config, load_weights)
 from .face_detectors import (FACE_DETECTORS, BaseFaceDetector, FaceDetection,
                              HaarCascadeFaceDetector, MMDetFaceDetector,
                              MTCNNFaceDetector, build_face_detector)
@@ -8,11 +9,13 @@ from .face_parser import FaceParser
 from .face_parser_args import add_face_parser_args, build_face_parser
 from .image_io import (ImageLoadError, atomic_write_image, list_images,
                        load_image)
+from .segface_inferencer import SegFaceInferencer
 
 __all__ = [
     'BaseFaceDetector', 'FACE_DETECTORS', 'FaceDetection', 'FaceParser',
     'HaarCascadeFaceDetector', 'ImageLoadError', 'MMDetFaceDetector',
-    'MTCNNFaceDetector', 'add_face_parser_args', 'atomic_write_image',
-    'build_face_detector', 'build_face_parser', 'build_segmentor',
-    'load_config', 'load_weights', 'list_images', 'load_image'
+    'MTCNNFaceDetector', 'SegFaceInferencer', 'add_face_parser_args',
+    'atomic_write_image', 'check_state_dict_fits', 'build_face_detector',
+    'build_face_parser', 'build_segmentor', 'load_config', 'load_weights',
+    'list_images', 'load_image'
 ]

@@ -35,6 +35,43 @@ def load_config(config: Union[str, os.PathLike, Config],
     return cfg
 
 
+def check_state_dict_fits(model: torch.nn.Module, state_dict: dict,
+                          source: str) -> None:
+    """Raise unless ``state_dict`` holds exactly the model's keys with the
+    model's shapes (the buffers in :data:`REBUILT_BUFFERS` may be absent).
+
+    Args:
+        model (nn.Module): The model.
+        state_dict (dict): The weights.
+        source (str): Where they come from, for the message.
+
+    Raises:
+        CheckpointError: Listing missing, unexpected and mis-shaped keys.
+    """
+    expected = model.state_dict()
+    missing = [
+        k for k in expected
+        if k not in state_dict and not k.endswith(REBUILT_BUFFERS)
+    ]
+    unexpected = [k for k in state_dict if k not in expected]
+    mis_shaped = [
+        f'{k}: {tuple(v.shape)} in the file, {tuple(expected[k].shape)} in '
+        'the model' for k, v in state_dict.items() if k in expected
+        and hasattr(v, 'shape') and v.shape != expected[k].shape
+    ]
+    problems = [(f'{len(found)} {what}', found[:5])
+                for what, found in (('missing keys',
+                                     missing), ('unexpected keys', unexpected),
+                                    ('keys of another shape', mis_shaped))
+                if found]
+    if problems:
+        raise CheckpointError(
+            f'{source}: does not fit the config\'s model (another '
+            'architecture or class list?): ' +
+            '; '.join(f'{what}, e.g. {examples}'
+                      for what, examples in problems))
+
+
 def load_weights(model: torch.nn.Module, checkpoint: str) -> dict:
     """Load a checkpoint's ``state_dict`` into ``model``, strictly.
 
@@ -59,28 +96,7 @@ def load_weights(model: torch.nn.Module, checkpoint: str) -> dict:
         model = model.module
     ckpt = read_checkpoint(checkpoint)
     state_dict = ckpt.get('state_dict', ckpt)
-    expected = model.state_dict()
-    missing = [
-        k for k in expected
-        if k not in state_dict and not k.endswith(REBUILT_BUFFERS)
-    ]
-    unexpected = [k for k in state_dict if k not in expected]
-    mis_shaped = [
-        f'{k}: {tuple(v.shape)} in the file, {tuple(expected[k].shape)} in '
-        'the model' for k, v in state_dict.items() if k in expected
-        and hasattr(v, 'shape') and v.shape != expected[k].shape
-    ]
-    if missing or unexpected or mis_shaped:
-        problems = [(f'{len(found)} {what}', found[:5])
-                    for what, found in (('missing keys', missing),
-                                        ('unexpected keys', unexpected),
-                                        ('keys of another shape', mis_shaped))
-                    if found]
-        raise CheckpointError(
-            f'{checkpoint}: does not fit the config\'s model (another '
-            'architecture or class list?): ' +
-            '; '.join(f'{what}, e.g. {examples}'
-                      for what, examples in problems))
+    check_state_dict_fits(model, state_dict, checkpoint)
     model.load_state_dict(state_dict, strict=False)
     return ckpt.get('meta', {}) or {}
 
