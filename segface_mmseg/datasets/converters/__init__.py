@@ -5,8 +5,9 @@ The command-line tools are ``tools/dataset_converters/{celebamask_hq,lapa,
 helen}.py``; these are their importable cores.
 """
 from .celebamask_hq import convert_celebamask_hq, merge_part_masks
-from .common import ConversionError, converter_arg_parser, run_converter
+from .common import converter_arg_parser, run_converter
 from .helen import convert_helen, five_points_from_68, official_crop_box
+from .input_checks import ConversionError
 from .lapa import convert_lapa, five_points_from_lapa106
 
 __all__ = [

@@ -27,10 +27,10 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 from PIL import Image
 
-from .common import (ConversionError, check_size, copy_file, outputs_current,
-                     read_image, remove_stale_temporaries, require_dir,
-                     require_file, run_tasks, save_image, summarize,
-                     write_split_files)
+from .common import (copy_file, outputs_current, remove_stale_temporaries,
+                     run_tasks, save_image, summarize, write_split_files)
+from .input_checks import (ConversionError, check_size, read_image,
+                           require_dir, require_file)
 
 # Part files in the official merge order: part i gets label id i + 1, and a
 # later part overwrites an earlier one where they overlap (SegFace's

@@ -23,13 +23,12 @@ from typing import Dict, Sequence, Tuple
 import numpy as np
 
 from ..face_classes import HELEN_CLASSES
-from .common import (ConversionError, check_disjoint_splits,
-                     check_finite_points, check_label_values, check_size,
-                     list_by_suffix, outputs_current, read_image,
-                     read_image_as_official, read_label,
-                     remove_stale_temporaries, require_dir, require_file,
-                     run_tasks, save_image, summarize, write_landmarks,
-                     write_split_files)
+from .common import (outputs_current, remove_stale_temporaries, run_tasks,
+                     save_image, summarize, write_landmarks, write_split_files)
+from .input_checks import (ConversionError, check_disjoint_splits,
+                           check_finite_points, check_label_values, check_size,
+                           list_by_suffix, read_image, read_image_as_official,
+                           read_label, require_dir, require_file)
 
 SPLITS = ('train', 'test')
 LANDMARK_FILE = 'landmarks.txt'

@@ -20,12 +20,13 @@ from typing import Sequence
 import numpy as np
 
 from ..face_classes import LAPA_CLASSES
-from .common import (ConversionError, check_disjoint_splits,
-                     check_finite_points, check_label_values, check_size,
-                     copy_file, list_by_suffix, outputs_current, read_image,
-                     read_label, read_numbers, remove_stale_temporaries,
-                     require_dir, run_tasks, save_image, summarize,
-                     write_landmarks, write_split_files)
+from .common import (copy_file, outputs_current, remove_stale_temporaries,
+                     run_tasks, save_image, summarize, write_landmarks,
+                     write_split_files)
+from .input_checks import (ConversionError, check_disjoint_splits,
+                           check_finite_points, check_label_values, check_size,
+                           list_by_suffix, read_image, read_label,
+                           read_numbers, require_dir)
 
 SPLITS = ('train', 'val', 'test')
 
