@@ -544,7 +544,7 @@ def prepare_synthetic_celebamask_hq(data_dir: str,
         tuple[str, dict]: The converted dataset's root and the metadata of
         the drawn one.
     """
-    from .converters import convert_celebamask_hq
+    from .preparation import convert_celebamask_hq
     raw = osp.join(data_dir, 'raw')
     wanted = dict(
         num_images=num_images,

@@ -1,8 +1,9 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 from .atomic_files import (atomic_output, atomic_write_bytes,
                            default_file_mode, remove_stale_temporaries)
+from .errors import ConversionError
 
 __all__ = [
-    'atomic_output', 'atomic_write_bytes', 'default_file_mode',
-    'remove_stale_temporaries'
+    'ConversionError', 'atomic_output', 'atomic_write_bytes',
+    'default_file_mode', 'remove_stale_temporaries'
 ]

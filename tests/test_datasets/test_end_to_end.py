@@ -13,8 +13,8 @@ from mmengine.structures import PixelData
 from mmseg.registry import DATASETS, METRICS
 from PIL import Image
 
-from segface_mmseg.datasets.converters import (convert_celebamask_hq,
-                                               convert_helen, convert_lapa)
+from segface_mmseg.datasets.preparation import (convert_celebamask_hq,
+                                                convert_helen, convert_lapa)
 from segface_mmseg.evaluation import FaceParsingMetric
 from ..data_generators import (make_fake_celebamask_hq, make_fake_helen,
                                make_fake_lapa)

@@ -16,7 +16,7 @@ from segface_mmseg.datasets import (CELEBAMASK_HQ_CLASSES,
                                     CelebAMaskHQDataset, HelenDataset,
                                     LaPaDataset, class_remap, left_right_pairs,
                                     load_landmarks)
-from segface_mmseg.datasets.converters import convert_helen, convert_lapa
+from segface_mmseg.datasets.preparation import convert_helen, convert_lapa
 from ..data_generators import make_fake_helen, make_fake_lapa
 from ..utils import CONFIG_DIR, all_config_paths
 

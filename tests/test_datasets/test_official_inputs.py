@@ -17,8 +17,8 @@ from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
 from mmseg.registry import DATASETS, MODELS, TRANSFORMS
 
-from segface_mmseg.datasets.converters import (convert_celebamask_hq,
-                                               convert_helen, convert_lapa)
+from segface_mmseg.datasets.preparation import (convert_celebamask_hq,
+                                                convert_helen, convert_lapa)
 from segface_mmseg.datasets.transforms import RandomFaceAffine
 from segface_mmseg.evaluation import FaceParsingMetric
 from .. import official_protocol as official

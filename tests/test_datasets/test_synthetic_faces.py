@@ -8,8 +8,8 @@ import cv2
 import numpy as np
 import pytest
 
-from segface_mmseg.datasets.converters import convert_celebamask_hq
 from segface_mmseg.datasets.face_classes import CELEBAMASK_HQ_CLASSES
+from segface_mmseg.datasets.preparation import convert_celebamask_hq
 from segface_mmseg.datasets.synthetic_faces import (
     ACCESSORY_RATES, MASK_SUFFIXES, METADATA_FILE, draw_face,
     generate_synthetic_celebamask_hq, merge_masks,

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from segface_mmseg.datasets.converters import (convert_celebamask_hq,
-                                               convert_helen, convert_lapa,
-                                               merge_part_masks)
-from segface_mmseg.datasets.converters.celebamask_hq import PART_SUFFIXES
 from segface_mmseg.datasets.face_classes import CELEBAMASK_HQ_CLASSES
+from segface_mmseg.datasets.preparation import (convert_celebamask_hq,
+                                                convert_helen, convert_lapa,
+                                                merge_part_masks)
+from segface_mmseg.datasets.preparation.celebamask_hq import PART_SUFFIXES
 from ..data_generators import (make_fake_celebamask_hq, make_fake_helen,
                                make_fake_lapa)
 from ..utils import REPO_ROOT

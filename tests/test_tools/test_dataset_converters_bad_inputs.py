@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from segface_mmseg.datasets.converters import (ConversionError,
-                                               convert_celebamask_hq,
-                                               convert_helen, convert_lapa)
+from segface_mmseg.datasets.preparation import (ConversionError,
+                                                convert_celebamask_hq,
+                                                convert_helen, convert_lapa)
 from ..data_generators import (make_fake_celebamask_hq, make_fake_helen,
                                make_fake_lapa)
 from ..utils import REPO_ROOT

@@ -23,10 +23,10 @@ import torch
 from mmengine.config import Config
 from mmseg.structures import SegDataSample
 
-from segface_mmseg.converters.official_layout import \
+from segface_mmseg.checkpoints.official_layout import \
     synthetic_official_state_dict
-from segface_mmseg.datasets.converters import (convert_celebamask_hq,
-                                               convert_helen, convert_lapa)
+from segface_mmseg.datasets.preparation import (convert_celebamask_hq,
+                                                convert_helen, convert_lapa)
 from .. import official_protocol as official
 from ..data_generators import (make_fake_celebamask_hq, make_fake_helen,
                                make_fake_lapa)

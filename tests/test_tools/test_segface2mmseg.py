@@ -21,13 +21,14 @@ from mmseg.apis import init_model
 from mmseg.registry import MODELS
 from torchvision.models.swin_transformer import PatchMerging as TVPatchMerging
 
-from segface_mmseg.converters import (RELEASES, ConversionError,
-                                      convert_segface_state_dict, unfold_order)
-from segface_mmseg.converters.official_layout import (
+from segface_mmseg.checkpoints import (RELEASES, ConversionError,
+                                       convert_segface_state_dict,
+                                       unfold_order)
+from segface_mmseg.checkpoints.official_layout import (
     CELEBAMASK_HQ_TOKENS, LAPA_TOKENS, official_key_shapes,
     synthetic_official_state_dict)
-from segface_mmseg.converters.segface_keys import (detect_backbone,
-                                                   detect_num_classes)
+from segface_mmseg.checkpoints.segface_keys import (detect_backbone,
+                                                    detect_num_classes)
 from segface_mmseg.datasets import CELEBAMASK_HQ_CLASSES, LAPA_CLASSES
 from ..utils import REPO_ROOT, load_config
 

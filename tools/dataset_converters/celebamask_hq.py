@@ -11,9 +11,9 @@ is expected in the download folder; ``--partition-file`` points elsewhere.
 Images are copied unchanged; run again on the output of an older version
 (512 x 512 re-encoded images) to upgrade it in place.
 """
-from segface_mmseg.datasets.converters import (convert_celebamask_hq,
-                                               converter_arg_parser,
-                                               run_converter)
+from segface_mmseg.datasets.preparation import (convert_celebamask_hq,
+                                                converter_arg_parser,
+                                                run_converter)
 
 __all__ = ['convert_celebamask_hq', 'main']
 

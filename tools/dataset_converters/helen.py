@@ -7,9 +7,9 @@ Example::
     python tools/dataset_converters/helen.py /path/to/helen -o data/helen \
         --nproc 8
 """
-from segface_mmseg.datasets.converters import (convert_helen,
-                                               converter_arg_parser,
-                                               run_converter)
+from segface_mmseg.datasets.preparation import (convert_helen,
+                                                converter_arg_parser,
+                                                run_converter)
 
 __all__ = ['convert_helen', 'main']
 

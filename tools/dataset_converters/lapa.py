@@ -6,9 +6,9 @@ Example::
     python tools/dataset_converters/lapa.py /path/to/LaPa -o data/lapa \
         --nproc 8
 """
-from segface_mmseg.datasets.converters import (convert_lapa,
-                                               converter_arg_parser,
-                                               run_converter)
+from segface_mmseg.datasets.preparation import (convert_lapa,
+                                                converter_arg_parser,
+                                                run_converter)
 
 __all__ = ['convert_lapa', 'main']
 

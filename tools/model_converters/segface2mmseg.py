@@ -20,10 +20,10 @@ import zipfile
 
 import torch
 
-from segface_mmseg.converters import (RELEASES, ConversionError,
-                                      convert_segface_state_dict,
-                                      detect_backbone, detect_num_classes)
-from segface_mmseg.converters.releases import dataset_meta
+from segface_mmseg.checkpoints import (RELEASES, ConversionError,
+                                       convert_segface_state_dict,
+                                       detect_backbone, detect_num_classes)
+from segface_mmseg.checkpoints.releases import dataset_meta
 from segface_mmseg.utils import atomic_output
 
 

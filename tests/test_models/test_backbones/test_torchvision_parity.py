@@ -16,8 +16,8 @@ import torch.nn as nn
 import torchvision.models as tvm
 from mmseg.registry import MODELS
 
-from segface_mmseg.converters import (RELEASES, convert_backbone,
-                                      torchvision_to_official)
+from segface_mmseg.checkpoints import (RELEASES, convert_backbone,
+                                       torchvision_to_official)
 from ...utils import load_config
 
 # official --model: torchvision builder, tapped submodules (as the official

@@ -10,8 +10,8 @@ from mmengine.config import ConfigDict
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
-from segface_mmseg.converters import (convert_segface_state_dict,
-                                      synthetic_official_state_dict)
+from segface_mmseg.checkpoints import (convert_segface_state_dict,
+                                       synthetic_official_state_dict)
 from segface_mmseg.models.utils.face_warp import FaceWarp, standard_face_points
 from ...utils import build_model, load_config
 

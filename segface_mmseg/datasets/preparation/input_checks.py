@@ -15,9 +15,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-
-class ConversionError(RuntimeError):
-    """A bad input file; the message starts with the file's path."""
+from ...utils.errors import ConversionError
 
 
 def require_file(path: str, what: str = 'file') -> str:

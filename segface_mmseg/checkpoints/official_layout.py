@@ -17,6 +17,8 @@ from typing import Dict, Tuple
 import numpy as np
 import torch
 
+from ..utils.errors import ConversionError  # noqa: F401 (re-exported)
+
 # Official ``--model`` name -> (torchvision builder, tapped channels).
 OFFICIAL_BACKBONES = {
     'swin_base': ('swin_b', (128, 256, 512, 1024)),
@@ -48,10 +50,6 @@ TOKEN_ORDERS = {
 _DIM = 256  # the official decoder width
 _TRANSFORMER_DEPTH = 2
 _MLP_DIM = 2048
-
-
-class ConversionError(ValueError):
-    """The state dict is not an official SegFace checkpoint we can map."""
 
 
 def torchvision_to_official(

@@ -1,5 +1,5 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
-"""Dataset converters: official downloads -> mmseg layout.
+"""Dataset preparation: official downloads -> mmseg layout.
 
 The command-line tools are ``tools/dataset_converters/{celebamask_hq,lapa,
 helen}.py``; these are their importable cores.

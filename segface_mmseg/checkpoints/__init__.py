@@ -1,5 +1,6 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
-"""Conversion of the official SegFace checkpoints (pure functions)."""
+"""Official SegFace checkpoints: their layout, the releases, conversion to
+mmseg (pure functions)."""
 from .backbone_keys import convert_backbone, unfold_order
 from .official_layout import (CELEBAMASK_HQ_TOKENS, LAPA_TOKENS,
                               OFFICIAL_BACKBONES, TOKEN_ORDERS,
