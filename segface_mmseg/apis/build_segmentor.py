@@ -10,6 +10,7 @@ from mmengine.model.utils import revert_sync_batchnorm
 from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
 
+from ..checkpoints.official_file import as_mmseg_checkpoint
 from ..engine.checkpoint_files import CheckpointError, read_checkpoint
 
 # Buffers that mmpretrain's SwinTransformerV2 deletes from every state dict
@@ -75,7 +76,8 @@ def check_state_dict_fits(model: torch.nn.Module, state_dict: dict,
 def load_weights(model: torch.nn.Module, checkpoint: str) -> dict:
     """Load a checkpoint's ``state_dict`` into ``model``, strictly.
 
-    Every key of the model must be in the checkpoint with the same shape,
+    An official ``model_299.pt`` is converted in memory first. Every key of
+    the model must be in the checkpoint with the same shape,
     and the other way round, except the buffers in :data:`REBUILT_BUFFERS`.
     Wrappers (DDP, a TTA model) are unwrapped first, as mmengine does.
 
@@ -88,13 +90,15 @@ def load_weights(model: torch.nn.Module, checkpoint: str) -> dict:
 
     Raises:
         FileNotFoundError: No such local file.
+        ConversionError: An official checkpoint that does not convert.
         CheckpointError: The file is unreadable or does not fit
             the model (missing, unexpected and mis-shaped keys listed); the
             message starts with its path.
     """
     while is_model_wrapper(model) or isinstance(model, BaseTTAModel):
         model = model.module
-    ckpt = read_checkpoint(checkpoint)
+    ckpt = as_mmseg_checkpoint(
+        read_checkpoint(checkpoint, mmap=True), checkpoint)
     state_dict = ckpt.get('state_dict', ckpt)
     check_state_dict_fits(model, state_dict, checkpoint)
     model.load_state_dict(state_dict, strict=False)

@@ -46,8 +46,8 @@ def read_checkpoint(path: str, mmap: bool = False) -> dict:
 
     Args:
         path (str): File or URL (``http(s)://``, ``open-mmlab://``, ...).
-        mmap (bool): Map a local file instead of reading its tensors (only
-            to check it). Default: False.
+        mmap (bool): Map a local file: its tensors are read when used (an
+            official file's optimizer state never is). Default: False.
 
     Returns:
         dict: The checkpoint.

@@ -21,7 +21,7 @@ from mmseg.apis import init_model
 from mmseg.registry import MODELS
 from torchvision.models.swin_transformer import PatchMerging as TVPatchMerging
 
-from segface_mmseg.checkpoints import (RELEASES, ConversionError,
+from segface_mmseg.checkpoints import (ConversionError, convert_official_file,
                                        convert_segface_state_dict,
                                        unfold_order)
 from segface_mmseg.checkpoints.official_layout import (
@@ -30,6 +30,7 @@ from segface_mmseg.checkpoints.official_layout import (
 from segface_mmseg.checkpoints.segface_keys import (detect_backbone,
                                                     detect_num_classes)
 from segface_mmseg.datasets import CELEBAMASK_HQ_CLASSES, LAPA_CLASSES
+from segface_mmseg.zoo import RELEASES
 from ..utils import REPO_ROOT, load_config
 
 # Key counts of the official model's state dict, measured on the official
@@ -58,7 +59,7 @@ def _tool():
 
 
 def _config(backbone, num_classes):
-    cfg = load_config(CELEB_CONFIG[backbone].replace('configs/', ''))
+    cfg = load_config(CELEB_CONFIG[backbone])
     cfg.model.decode_head.num_classes = num_classes
     return cfg
 
@@ -273,7 +274,7 @@ def test_tool_writes_a_checkpoint_mmseg_loads(tmp_path):
     os.umask(umask)
     assert os.stat(dst).st_mode & 0o777 == 0o666 & ~umask
 
-    config = load_config(CELEB_CONFIG['mobilenet'].replace('configs/', ''))
+    config = load_config(CELEB_CONFIG['mobilenet'])
     model = init_model(config, dst, device='cpu')
     assert tuple(model.dataset_meta['classes']) == CELEBAMASK_HQ_CLASSES
     expected = convert_segface_state_dict(official)
@@ -285,11 +286,10 @@ def test_tool_lapa_meta_and_explicit_release(tmp_path):
     src = str(tmp_path / 'downloads' / 'model_299.pt')
     _official_checkpoint(src, 'mobilenet', 11)
     dst = str(tmp_path / 'r.pth')
-    tool = _tool()
     with pytest.raises(ConversionError, match='swin_base with 11 classes'):
-        tool.convert_file(src, dst, release='swinb_lapa_512')
+        convert_official_file(src, dst, release='swinb_lapa_512')
     assert not osp.exists(dst)
-    meta = tool.convert_file(src, dst)  # no release: still converts
+    meta = convert_official_file(src, dst)  # no release: still converts
     assert meta['segface']['release'] is None
     assert tuple(meta['dataset_meta']['classes']) == LAPA_CLASSES
 
@@ -302,15 +302,15 @@ def test_tool_rejects_bad_files_by_name(tmp_path):
     with pytest.raises(
             ConversionError, match='model_299.pt: cannot be '
             'loaded'):
-        tool.convert_file(str(bad), dst)
+        convert_official_file(str(bad), dst)
     torch.save({'state_dict': {}}, str(bad))
     with pytest.raises(
             ConversionError,
             match='model_299.pt: not an '
             'official SegFace checkpoint'):
-        tool.convert_file(str(bad), dst)
+        convert_official_file(str(bad), dst)
     with pytest.raises(ConversionError, match='no such file'):
-        tool.convert_file(str(tmp_path / 'missing.pt'), dst)
+        convert_official_file(str(tmp_path / 'missing.pt'), dst)
     with pytest.raises(SystemExit, match='error: .*model_299.pt'):
         tool.main([str(bad), dst])
     assert sorted(os.listdir(tmp_path)) == ['model_299.pt']

@@ -16,8 +16,8 @@ import torch.nn as nn
 import torchvision.models as tvm
 from mmseg.registry import MODELS
 
-from segface_mmseg.checkpoints import (RELEASES, convert_backbone,
-                                       torchvision_to_official)
+from segface_mmseg.checkpoints import convert_backbone, torchvision_to_official
+from segface_mmseg.zoo import RELEASES
 from ...utils import load_config
 
 # official --model: torchvision builder, tapped submodules (as the official
@@ -84,7 +84,7 @@ def test_backbone_matches_torchvision_taps(backbone):
     _randomise(reference, gen)
 
     official = torchvision_to_official(backbone, reference.state_dict())
-    cfg = load_config(CONFIGS[backbone].replace('configs/', ''))
+    cfg = load_config(CONFIGS[backbone])
     plugin = MODELS.build(cfg.model.backbone)
     plugin.eval()
     missing, unexpected = plugin.load_state_dict(
