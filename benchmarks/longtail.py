@@ -33,9 +33,6 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from segface_mmseg.datasets.synthetic_faces import \
-    prepare_synthetic_celebamask_hq  # noqa: E402
-
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, osp.join(REPO_ROOT, 'demo'))
 import synthetic_faces_demo as demo  # noqa: E402
@@ -169,7 +166,7 @@ def main(argv=None):
     args = parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
-    data_root, meta = prepare_synthetic_celebamask_hq(
+    data_root, meta = demo.prepare_synthetic_celebamask_hq(
         args.data_dir or osp.join(args.work_dir, 'data'),
         num_images=args.num_images,
         image_size=args.image_size,

@@ -38,10 +38,10 @@ from mmengine.config import Config  # noqa: E402
 from mmengine.logging import print_log  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 from mmengine.utils import ProgressBar  # noqa: E402
+# the face generator, the package beside this script
+from synthetic_faces import prepare_synthetic_celebamask_hq  # noqa: E402
 
 from segface_mmseg.apis import atomic_write_image  # noqa: E402
-from segface_mmseg.datasets.synthetic_faces import \
-    prepare_synthetic_celebamask_hq  # noqa: E402
 from segface_mmseg.evaluation import FaceParsingMetric  # noqa: E402
 from segface_mmseg.utils import atomic_output, atomic_write_bytes  # noqa
 

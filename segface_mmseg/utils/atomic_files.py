@@ -16,6 +16,7 @@ import contextlib
 import os
 import os.path as osp
 import re
+import shutil
 from typing import Iterator
 
 TMP_SUFFIX = '.segface-tmp'
@@ -57,15 +58,20 @@ def remove_stale_temporaries(folder: str,
     """
     removed = 0
     for root, dirs, files in os.walk(folder):
-        for name in files:
+        for name in files + dirs:
             match = _TMP_PATTERN.match(name)
             if (match is None
                     or (target is not None and match['name'] != target)
                     or _alive(int(match['pid']))):
                 continue
+            path = osp.join(root, name)
             with contextlib.suppress(FileNotFoundError):
-                os.remove(osp.join(root, name))
+                if osp.isdir(path) and not osp.islink(path):
+                    shutil.rmtree(path)  # a folder of atomic_output_dir
+                else:
+                    os.remove(path)
                 removed += 1
+        dirs[:] = [d for d in dirs if _TMP_PATTERN.match(d) is None]
         if not recursive:
             break
     return removed
@@ -127,3 +133,41 @@ def atomic_write_bytes(path: str, data: bytes, fsync: bool = False) -> None:
             if fsync:
                 f.flush()
                 os.fsync(f.fileno())
+
+
+@contextlib.contextmanager
+def atomic_output_dir(path: str) -> Iterator[str]:
+    """Fill the folder ``path`` through a temporary folder, then rename it.
+
+    Example::
+
+        with atomic_output_dir('data/raw') as tmp:
+            write_everything_into(tmp)
+
+    Args:
+        path (str): The folder to create; it must not exist.
+
+    Yields:
+        str: The new, empty temporary folder (``.<name>.<pid>.segface-tmp``
+        beside ``path``). On a clean exit it becomes ``path``; on an
+        exception it is removed, and only it.
+
+    Raises:
+        FileExistsError: ``path`` exists.
+    """
+    path = osp.abspath(path)
+    if osp.lexists(path):
+        raise FileExistsError(f'{path} already exists; remove it or choose '
+                              'another folder')
+    parent = osp.dirname(path)
+    os.makedirs(parent, exist_ok=True)
+    remove_stale_temporaries(
+        parent, recursive=False, target=osp.basename(path))
+    tmp = temporary_path(path)
+    os.mkdir(tmp)  # fails rather than reuse a folder this process has open
+    try:
+        yield tmp
+        os.rename(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

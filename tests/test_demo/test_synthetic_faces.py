@@ -1,5 +1,7 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
-"""The synthetic face generator: layout, labels, long tail, conversion."""
+"""The demo's face generator (demo/synthetic_faces): the same faces for the
+same seed, layout, labels, long tail, conversion, atomic output."""
+import hashlib
 import json
 import os
 import os.path as osp
@@ -8,15 +10,55 @@ import cv2
 import numpy as np
 import pytest
 
+from demo.synthetic_faces import (ACCESSORY_RATES, METADATA_FILE, draw_face,
+                                  generate_synthetic_celebamask_hq,
+                                  prepare_synthetic_celebamask_hq,
+                                  raw_download, sample_accessories)
 from segface_mmseg.datasets.face_classes import CELEBAMASK_HQ_CLASSES
-from segface_mmseg.datasets.preparation import convert_celebamask_hq
-from segface_mmseg.datasets.synthetic_faces import (
-    ACCESSORY_RATES, MASK_SUFFIXES, METADATA_FILE, draw_face,
-    generate_synthetic_celebamask_hq, merge_masks,
-    prepare_synthetic_celebamask_hq, sample_accessories)
+from segface_mmseg.datasets.preparation import (PART_SUFFIXES,
+                                                convert_celebamask_hq,
+                                                merge_parts)
 
 ALL_ACCESSORIES = tuple(ACCESSORY_RATES)
 LABEL = {name: i for i, name in enumerate(CELEBAMASK_HQ_CLASSES)}
+
+
+def test_drawn_faces_are_pinned():
+    """The generator draws the faces it drew when it lived in the package
+    (sha256 of the arrays, OpenCV 4.14): a change to the drawing must bump
+    GENERATOR_VERSION (so drawn data is not reused) and these checksums."""
+    digest = hashlib.sha256()
+    for seed in range(3):
+        image, label, masks = draw_face(
+            np.random.default_rng(seed), 96, ALL_ACCESSORIES)
+        digest.update(image.tobytes())
+        digest.update(label.tobytes())
+        for name in sorted(masks):
+            digest.update(name.encode())
+            digest.update(masks[name].tobytes())
+    assert digest.hexdigest() == ('1425afa848236ba7d10fbfc9c4867ed8'
+                                  'afc37e16139fb2b435b497e3a4926ba7')
+    assert raw_download.GENERATOR_VERSION == 1
+
+
+def test_written_download_is_pinned(tmp_path):
+    """Every file of a small download: the text files' bytes, the images'
+    and masks' decoded pixels (encoder-independent), names included."""
+    raw = str(tmp_path / 'raw')
+    generate_synthetic_celebamask_hq(
+        raw, num_images=12, image_size=64, mask_size=32, seed=3)
+    digest = hashlib.sha256()
+    for root, _, files in sorted(os.walk(raw)):
+        for name in sorted(files):
+            path = osp.join(root, name)
+            digest.update(osp.relpath(path, raw).encode())
+            if name.endswith('.txt'):
+                with open(path, 'rb') as f:
+                    digest.update(f.read())
+            elif not name.endswith('.json'):
+                digest.update(cv2.imread(path, cv2.IMREAD_UNCHANGED).tobytes())
+    assert digest.hexdigest() == ('8744b27d5246e59b7913d26df9a5e512'
+                                  '0f62f409c862fd4b1a7e372f512aedeb')
 
 
 def _face(seed, size=128, accessories=()):
@@ -38,7 +80,7 @@ def test_masks_merge_in_celebamask_order_into_the_drawn_label(seed):
     accessories = ALL_ACCESSORIES if seed % 2 else ()
     image, label, masks = _face(seed, accessories=accessories)
     assert image.shape == (128, 128, 3) and image.dtype == np.uint8
-    np.testing.assert_array_equal(merge_masks(masks, label.shape), label)
+    np.testing.assert_array_equal(merge_parts(masks, label.shape), label)
     # the skin mask overlaps the parts drawn on it, as in the real data
     assert (masks['skin'] & (label == LABEL['nose'])).any()
     # every visible class has a mask (parts hidden under glasses keep
@@ -101,7 +143,8 @@ def test_raw_layout_is_celebamask_hq(raw_and_converted):
         'CelebA-HQ-to-CelebA-mapping.txt', 'list_eval_partition.txt',
         METADATA_FILE
     ])
-    assert not osp.exists(raw + '.tmp')
+    # no temporary folder is left beside it
+    assert sorted(os.listdir(osp.dirname(raw))) == ['converted', 'raw']
     assert meta['split_sizes'] == dict(train=12, val=4, test=4)
     with open(osp.join(raw, 'CelebA-HQ-to-CelebA-mapping.txt')) as f:
         mapping = f.read().splitlines()
@@ -118,7 +161,7 @@ def test_raw_layout_is_celebamask_hq(raw_and_converted):
     assert skin.shape == (32, 32) and set(np.unique(skin)) == {0, 255}
     # the metadata counts the mask files on disk
     files = os.listdir(osp.join(raw, 'CelebAMask-HQ-mask-anno', '0'))
-    for suffix in MASK_SUFFIXES:
+    for suffix in PART_SUFFIXES:
         assert meta['images_with'][suffix] == sum(
             f.endswith(f'_{suffix}.png') for f in files), suffix
 
@@ -176,3 +219,31 @@ def test_prepare_reuses_matching_data_and_refuses_other(tmp_path):
     with pytest.raises(FileExistsError, match='another version'):
         prepare_synthetic_celebamask_hq(
             str(tmp_path), num_images=10, image_size=32, seed=1)
+
+
+def test_failed_run_leaves_nothing_and_keeps_other_folders(
+        tmp_path, monkeypatch):
+    """A run that fails mid-way removes only its own temporary folder: no
+    ``raw``, no temporary, and the user's ``raw.tmp`` is kept as it was."""
+    mine = tmp_path / 'raw.tmp'
+    mine.mkdir()
+    (mine / 'notes.txt').write_text('keep me')
+
+    def fail_at_3(task):
+        if task[1] == 3:
+            raise OSError('disk full')
+        return real(task)
+
+    real = raw_download._write_one
+    monkeypatch.setattr(raw_download, '_write_one', fail_at_3)
+    with pytest.raises(OSError, match='disk full'):
+        generate_synthetic_celebamask_hq(
+            str(tmp_path / 'raw'), num_images=6, image_size=32, mask_size=16)
+    assert sorted(os.listdir(tmp_path)) == ['raw.tmp']
+    assert (mine / 'notes.txt').read_text() == 'keep me'
+    # and a later run publishes the folder, still keeping raw.tmp
+    monkeypatch.setattr(raw_download, '_write_one', real)
+    generate_synthetic_celebamask_hq(
+        str(tmp_path / 'raw'), num_images=6, image_size=32, mask_size=16)
+    assert sorted(os.listdir(tmp_path)) == ['raw', 'raw.tmp']
+    assert (mine / 'notes.txt').read_text() == 'keep me'

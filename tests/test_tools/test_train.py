@@ -222,8 +222,7 @@ def test_main_config_trains_on_converted_download(tmp_path):
     """configs/segface_swinb_celeba.py (Swin-B) on data in the raw
     CelebAMask-HQ layout converted by the converter's command line: two
     iterations at 224 px, batch 1, no checkpoint written (1 GB each)."""
-    from segface_mmseg.datasets.synthetic_faces import \
-        generate_synthetic_celebamask_hq
+    from demo.synthetic_faces import generate_synthetic_celebamask_hq
     raw, data = str(tmp_path / 'raw'), str(tmp_path / 'data')
     generate_synthetic_celebamask_hq(
         raw, num_images=10, image_size=64, mask_size=32, seed=1)

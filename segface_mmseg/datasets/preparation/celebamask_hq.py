@@ -123,18 +123,42 @@ def merge_part_masks(raw_root: str,
     Returns:
         np.ndarray: mask_size x mask_size uint8 label ids, 0 background.
     """
-    label = np.zeros((mask_size, mask_size), np.uint8)
     paths = part_mask_paths(raw_root, hq_id)
     if not any(osp.isfile(path) for path in paths):
         raise ConversionError(
             f'{paths[0][:-len(PART_SUFFIXES[0]) - 4]}*.png: no part mask of '
             f'image {hq_id} (an incomplete download?)')
-    for i, path in enumerate(paths):
+    masks = {}
+    for suffix, path in zip(PART_SUFFIXES, paths):
         if not osp.isfile(path):
             continue  # the part is absent from this face
         mask = read_image(path, 'L')
         check_size(path, mask.size, (mask_size, mask_size))
-        label[np.asarray(mask) > 0] = i + 1
+        masks[suffix] = np.asarray(mask)
+    return merge_parts(masks, (mask_size, mask_size))
+
+
+def merge_parts(masks: Dict[str, np.ndarray], shape: Tuple[int,
+                                                           int]) -> np.ndarray:
+    """The official merge rule: part ``PART_SUFFIXES[i]`` gets label id
+    ``i + 1``, later parts overwriting earlier ones where they overlap.
+
+    Args:
+        masks (dict[str, np.ndarray]): H x W part masks (non-zero inside)
+            keyed by suffix; absent parts are left out.
+        shape (tuple[int, int]): H, W.
+
+    Returns:
+        np.ndarray: H x W uint8 label ids, 0 background.
+    """
+    unknown = set(masks) - set(PART_SUFFIXES)
+    if unknown:
+        raise ValueError(f'unknown part suffixes {sorted(unknown)}; the '
+                         f'parts are {PART_SUFFIXES}')
+    label = np.zeros(shape, np.uint8)
+    for i, suffix in enumerate(PART_SUFFIXES):
+        if suffix in masks:
+            label[np.asarray(masks[suffix]) > 0] = i + 1
     return label
 
 
