@@ -13,9 +13,10 @@ Each is trained with mmseg's Runner and scored on the test split with the
 paper-protocol metric; the script prints per-class F1 side by side, frequent
 ("head") classes first, then the rare ("tail") ones, with group means.
 
-Example::
+Run it from the repository root, as a module (it imports the demo's
+``demo/synthetic_faces`` package)::
 
-    python benchmarks/longtail.py --iters 800 --out work_dirs/longtail.md
+    python -m benchmarks.longtail --iters 800 --out work_dirs/longtail.md
 """
 import os
 
@@ -26,18 +27,14 @@ import copy  # noqa: E402
 import json  # noqa: E402
 import os.path as osp  # noqa: E402
 import platform  # noqa: E402
-import sys  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, osp.join(REPO_ROOT, 'demo'))
-import synthetic_faces_demo as demo  # noqa: E402
-
-TAIL = demo.TAIL_CLASSES
+from demo import synthetic_faces as faces  # noqa: E402
+from segface_mmseg.utils import atomic_write_bytes  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -47,7 +44,7 @@ def parse_args(argv=None):
     parser.add_argument(
         '--work-dir', default='work_dirs/longtail', help='output folder')
     parser.add_argument(
-        '--config', default=demo.DEFAULT_CONFIG, help='the SegFace config')
+        '--config', default=faces.DEFAULT_CONFIG, help='the SegFace config')
     parser.add_argument(
         '--data-dir',
         help='where the synthetic data is drawn or reused (default: '
@@ -97,7 +94,7 @@ def train_and_score(name, cfg, work_dir):
     start = time.time()
     runner.train()
     seconds = time.time() - start
-    result = demo.evaluate(runner, cfg.work_dir, num_overlays=0)
+    result = faces.evaluate(runner, cfg.work_dir, num_overlays=0)
     model = runner.model
     result.update(
         seconds=round(seconds, 1),
@@ -132,7 +129,7 @@ def markdown_table(results, meta):
     for i, name in enumerate(classes):
         if i == 0:
             continue
-        groups['tail' if name in TAIL else 'head'].append(i)
+        groups['tail' if name in faces.TAIL_CLASSES else 'head'].append(i)
     for group, ids in groups.items():
         for i in ids:
             name = classes[i]
@@ -166,7 +163,7 @@ def main(argv=None):
     args = parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
-    data_root, meta = demo.prepare_synthetic_celebamask_hq(
+    data_root, meta = faces.prepare_synthetic_celebamask_hq(
         args.data_dir or osp.join(args.work_dir, 'data'),
         num_images=args.num_images,
         image_size=args.image_size,
@@ -177,7 +174,7 @@ def main(argv=None):
         work_dir=args.work_dir,
         size=args.size,
         iters=args.iters)
-    cfg = demo.demo_config(demo_args, data_root)
+    cfg = faces.demo_config(demo_args, data_root)
     configs = dict(segface=cfg, segformer=segformer_baseline(cfg))
     results = {}
     for name in args.models:
@@ -195,8 +192,9 @@ def main(argv=None):
     print(table)
     print(setting)
     if args.out:
-        demo._write_bytes(args.out, (table + '\n\n' + setting + '\n').encode())
-    demo._write_bytes(
+        atomic_write_bytes(args.out,
+                           (table + '\n\n' + setting + '\n').encode())
+    atomic_write_bytes(
         osp.join(args.work_dir, 'longtail.json'),
         json.dumps(dict(results=results, setting=setting), indent=2).encode())
     return results

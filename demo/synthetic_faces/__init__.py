@@ -26,7 +26,9 @@ Left and right are the subject's: ``l_eye`` is drawn on the image's right.
 
 Modules: :mod:`.canvas` (painting and shapes), :mod:`.face` (one face),
 :mod:`.accessories` (the long tail), :mod:`.raw_download` (the download
-layout), :mod:`.prepare` (draw or reuse, then convert).
+layout), :mod:`.prepare` (draw or reuse, then convert); for the demo's run,
+:mod:`.demo_config` (its config with the command line's changes) and
+:mod:`.scoring` (test-split scores, overlays, bar chart, table).
 
 The demo script imports this package as ``synthetic_faces`` (it sits beside
 it); tests and benchmarks, run from the repository root, as
@@ -34,13 +36,16 @@ it); tests and benchmarks, run from the repository root, as
 """
 from .accessories import ACCESSORY_RATES, sample_accessories
 from .canvas import LABEL
+from .demo_config import DEFAULT_CONFIG, demo_config
 from .face import draw_face
 from .prepare import prepare_synthetic_celebamask_hq
 from .raw_download import (GENERATOR_VERSION, METADATA_FILE,
                            generate_synthetic_celebamask_hq)
+from .scoring import TAIL_CLASSES, bar_chart, evaluate, print_table
 
 __all__ = [
-    'ACCESSORY_RATES', 'GENERATOR_VERSION', 'LABEL', 'METADATA_FILE',
-    'draw_face', 'generate_synthetic_celebamask_hq',
-    'prepare_synthetic_celebamask_hq', 'sample_accessories'
+    'ACCESSORY_RATES', 'DEFAULT_CONFIG', 'GENERATOR_VERSION', 'LABEL',
+    'METADATA_FILE', 'TAIL_CLASSES', 'bar_chart', 'demo_config', 'draw_face',
+    'evaluate', 'generate_synthetic_celebamask_hq',
+    'prepare_synthetic_celebamask_hq', 'print_table', 'sample_accessories'
 ]
