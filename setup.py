@@ -1,9 +1,15 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """Install SegFace-MMSeg, an MMSegmentation 1.x plugin for face parsing."""
 import os.path as osp
+import shutil
 from setuptools import find_packages, setup
+from setuptools.command.build_py import build_py
 
 HERE = osp.dirname(osp.abspath(__file__))
+# Shipped inside the package as segface_mmseg/.mim/, as mmseg ships its own:
+# segface_mmseg.zoo resolves config names there and mim reads the
+# model index there. A source checkout uses them where they are.
+MIM_FILES = ('configs', 'model-index.yml')
 
 
 def read_requirements(name):
@@ -20,6 +26,25 @@ def read_version():
     return namespace['__version__']
 
 
+class BuildWithMimFiles(build_py):
+    """``build_py`` that also copies :data:`MIM_FILES` into the built
+    package's ``.mim`` folder (wheels, and installs from an sdist)."""
+
+    def run(self):
+        super().run()
+        mim = osp.join(self.build_lib, 'segface_mmseg', '.mim')
+        for name in MIM_FILES:
+            src, dst = osp.join(HERE, name), osp.join(mim, name)
+            if osp.isdir(dst):
+                shutil.rmtree(dst)
+            if osp.isdir(src):
+                shutil.copytree(
+                    src, dst, ignore=shutil.ignore_patterns('__pycache__'))
+            else:
+                self.mkpath(mim)
+                shutil.copyfile(src, dst)
+
+
 setup(
     name='segface-mmseg',
     version=read_version(),
@@ -27,12 +52,17 @@ setup(
     long_description=open(osp.join(HERE, 'README.md')).read(),
     long_description_content_type='text/markdown',
     keywords='face parsing, semantic segmentation, mmsegmentation, segface',
-    packages=find_packages(exclude=('configs', 'tools', 'tests', 'demo')),
+    packages=find_packages(include=('segface_mmseg', 'segface_mmseg.*')),
+    cmdclass=dict(build_py=BuildWithMimFiles),
+    entry_points=dict(
+        console_scripts=['segface = segface_mmseg.cli.main:main']),
     python_requires='>=3.8',
     install_requires=read_requirements('runtime'),
     extras_require=dict(
         tests=read_requirements('tests'),
-        torch=read_requirements('torch_cpu')),
+        torch=read_requirements('torch_cpu'),
+        onnx=read_requirements('onnx'),
+        mim=read_requirements('mim')),
     license='MIT',
     classifiers=[
         'Programming Language :: Python :: 3',

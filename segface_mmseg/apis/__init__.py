@@ -6,16 +6,16 @@ from .face_detectors import (FACE_DETECTORS, BaseFaceDetector, FaceDetection,
                              HaarCascadeFaceDetector, MMDetFaceDetector,
                              MTCNNFaceDetector, build_face_detector)
 from .face_parser import FaceParser
-from .face_parser_args import add_face_parser_args, build_face_parser
 from .image_io import (ImageLoadError, atomic_write_image, list_images,
                        load_image)
+from .parsing_result import FaceRecord, ParsingResult
 from .segface_inferencer import SegFaceInferencer
 
 __all__ = [
     'BaseFaceDetector', 'FACE_DETECTORS', 'FaceDetection', 'FaceParser',
-    'HaarCascadeFaceDetector', 'ImageLoadError', 'MMDetFaceDetector',
-    'MTCNNFaceDetector', 'SegFaceInferencer', 'add_face_parser_args',
+    'FaceRecord', 'ParsingResult', 'HaarCascadeFaceDetector', 'ImageLoadError',
+    'MMDetFaceDetector', 'MTCNNFaceDetector', 'SegFaceInferencer',
     'atomic_write_image', 'check_state_dict_fits', 'build_face_detector',
-    'build_face_parser', 'build_segmentor', 'load_config', 'load_weights',
-    'list_images', 'load_image'
+    'build_segmentor', 'load_config', 'load_weights', 'list_images',
+    'load_image'
 ]

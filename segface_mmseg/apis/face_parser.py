@@ -1,5 +1,4 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
-import copy
 import itertools
 import os
 import warnings
@@ -9,16 +8,16 @@ from typing import (Callable, Iterable, Iterator, List, Optional, Sequence,
 import numpy as np
 import torch
 from mmengine.config import Config
-from mmengine.dataset import Compose, pseudo_collate
-from mmseg.registry import DATASETS
+from mmengine.dataset import pseudo_collate
 
-from ..datasets.face_classes import FACE_PALETTE
+from ..zoo import resolve_model
 from .build_segmentor import build_segmentor, load_config
 from .face_crops import (aligned_frame, box_frame, crop_side,
-                         image_to_crop_matrix, transform_points, unwarp_probs,
-                         warp_crop)
+                         image_to_crop_matrix, transform_points, warp_crop)
 from .face_detectors import FaceDetection, build_face_detector
 from .image_io import load_image
+from .inference_config import array_test_pipeline, model_dataset_meta
+from .parsing_result import FacePaster, FaceRecord, ParsingResult
 
 ImageType = Union[str, os.PathLike, np.ndarray]
 CROP_MODES = ('auto', 'align', 'box', 'none')
@@ -102,7 +101,7 @@ class FaceParser:
         self.cfg = cfg
         self.device = torch.device(device)
         self.model = self._build_model(cfg, checkpoint)
-        self.pipeline = _inference_pipeline(cfg)
+        self.pipeline = array_test_pipeline(cfg)
         self.input_size = _network_size(cfg)
         self.detector = (None if detector is None else
                          build_face_detector(detector))
@@ -125,7 +124,7 @@ class FaceParser:
         if checkpoint is not None and meta is None:
             warnings.warn(f'{checkpoint}: no meta.dataset_meta; class '
                           'names come from the config\'s dataset')
-        model.dataset_meta = _dataset_meta(meta, cfg, checkpoint)
+        model.dataset_meta = model_dataset_meta(meta, cfg, checkpoint)
         num_classes = model.decode_head.out_channels
         num_names = len(model.dataset_meta['classes'])
         if num_names != num_classes:
@@ -149,11 +148,47 @@ class FaceParser:
         """RGB colour of each label id."""
         return self.model.dataset_meta['palette']
 
+    @classmethod
+    def from_pretrained(cls,
+                        model: str,
+                        checkpoint: Optional[str] = None,
+                        force_download: bool = False,
+                        **kwargs) -> 'FaceParser':
+        """A parser for a released model, by name.
+
+        The official weights are downloaded from the Hugging Face hub
+        (``huggingface_hub``'s cache, offline mode and environment variables
+        apply), converted once and cached (see :mod:`segface_mmseg.zoo`).
+
+        Example:
+            >>> parser = FaceParser.from_pretrained('swinb_celeba_512',
+            ...                                     detector='mtcnn')
+
+        Args:
+            model (str): A release name (``segface list`` shows them), a
+                packaged config name or a config file.
+            checkpoint (str, optional): Weights instead of the release's
+                (an mmseg checkpoint or an official ``model_299.pt``).
+            force_download (bool): Download and convert again.
+            **kwargs: The other :class:`FaceParser` arguments.
+
+        Raises:
+            ValueError: Unknown name (the names are listed), or a config
+                that is no release and no ``checkpoint``.
+            HubDownloadError: No network and not cached, or a corrupt
+                download.
+        """
+        config, checkpoint = resolve_model(model, checkpoint, force_download)
+        if checkpoint is None:
+            raise ValueError(f'{model}: no released weights for this config; '
+                             'pass checkpoint=')
+        return cls(config, checkpoint, **kwargs)
+
     # -- public API -------------------------------------------------------
     def parse(self,
               images: Union[ImageType, Sequence[ImageType]],
               return_faces: bool = False):
-        """Parse one image or a list of images.
+        """Parse one image or a list of images into label maps.
 
         Args:
             images (str | np.ndarray | list): Image files or BGR arrays
@@ -166,15 +201,36 @@ class FaceParser:
             image's own size; with ``return_faces``, ``(labels, faces)``
             pairs where ``faces`` is a list of :class:`FaceDetection`.
         """
+        results = self.predict(images)
+        single = isinstance(results, ParsingResult)
+        results = [results] if single else results
+        out = [(r.labels, [f.detection
+                           for f in r.faces]) if return_faces else r.labels
+               for r in results]
+        return out[0] if single else out
+
+    def predict(self,
+                images: Union[ImageType, Sequence[ImageType]],
+                probs: bool = False):
+        """Parse images into :class:`ParsingResult` records.
+
+        Args:
+            images (str | np.ndarray | list): Image files or BGR arrays.
+            probs (bool): Also return class probabilities (soft masks), for
+                the image and for each face crop. Default: False.
+
+        Returns:
+            ParsingResult | list: Labels, probabilities when asked for, and
+            in the wild one :class:`FaceRecord` per face (box, score,
+            landmarks, its labels in its crop).
+        """
         single = isinstance(images, (str, os.PathLike, np.ndarray))
         items = [images] if single else list(images)
         loaded = [load_image(item) for item in items]
         if self.detector is None:
-            results = [(labels, []) for labels in self._parse_whole(loaded)]
+            results = self._parse_whole(loaded, probs=probs)
         else:
-            results = self._parse_in_the_wild(loaded)
-        if not return_faces:
-            results = [labels for labels, _ in results]
+            results = self._parse_in_the_wild(loaded, probs)
         return results[0] if single else results
 
     def detect(self, image: ImageType) -> List[FaceDetection]:
@@ -226,17 +282,22 @@ class FaceParser:
 
     def _parse_whole(self,
                      images: List[np.ndarray],
-                     landmarks=None) -> List[np.ndarray]:
+                     landmarks=None,
+                     probs: bool = False) -> List[ParsingResult]:
         landmarks = landmarks or [None] * len(images)
         return [
-            s.pred_sem_seg.data[0].cpu().numpy().astype(np.uint8)
+            ParsingResult(
+                s.pred_sem_seg.data[0].cpu().numpy().astype(np.uint8),
+                _softmax(s) if probs else None)
             for s in self._forward(zip(images, landmarks))
         ]
 
-    def _parse_in_the_wild(self, images: List[np.ndarray]):
+    def _parse_in_the_wild(self, images: List[np.ndarray],
+                           probs: bool) -> List[ParsingResult]:
         faces_per_image = [self.detect(img) for img in images]
         if self.crop_mode == 'none':
-            return self._parse_whole_with_landmarks(images, faces_per_image)
+            return self._parse_whole_with_landmarks(images, faces_per_image,
+                                                    probs)
 
         # 1. one crop per face, all images together (cut when needed)
         jobs = [(index, face) + self._crop_geometry(face)
@@ -250,42 +311,41 @@ class FaceParser:
                        self._network_landmarks(face.landmarks, matrix,
                                                (size, size)))
 
-        # 2. parse the crops; 3. paste each back: per pixel, the face most
-        # sure it is not background
-        labels = [np.zeros(img.shape[:2], np.uint8) for img in images]
-        best = [torch.full(img.shape[:2], -1.0) for img in images]
-        for (index, _, matrix, _), sample in zip(jobs, self._forward(crops())):
-            probs = sample.seg_logits.data.float().softmax(dim=0)
-            (rows,
-             cols), region, inside = unwarp_probs(probs, matrix,
-                                                  images[index].shape[:2])
-            region, inside = region.cpu(), inside.cpu()
-            foreground = 1.0 - region[0]
-            take = inside & (foreground > best[index][rows, cols])
-            best[index][rows, cols] = torch.where(take, foreground,
-                                                  best[index][rows, cols])
-            region_labels = torch.from_numpy(labels[index][rows, cols])
-            region_labels = torch.where(take,
-                                        region.argmax(dim=0).to(torch.uint8),
-                                        region_labels)
-            labels[index][rows, cols] = region_labels.numpy()
+        # 2. parse the crops; 3. paste each back
+        num_classes = len(self.classes)
+        pasters = [
+            FacePaster(img.shape[:2], num_classes, probs) for img in images
+        ]
+        records = [[] for _ in images]
+        for (index, face, matrix, _), sample in zip(jobs,
+                                                    self._forward(crops())):
+            crop_probs = sample.seg_logits.data.float().softmax(dim=0)
+            pasters[index].paste(crop_probs, matrix)
+            records[index].append(
+                FaceRecord(
+                    face, matrix,
+                    crop_probs.argmax(dim=0).to(torch.uint8).cpu().numpy(),
+                    crop_probs.cpu().numpy() if probs else None))
+        results = [p.result(r) for p, r in zip(pasters, records)]
 
         # 4. images without faces
         empty = [i for i, faces in enumerate(faces_per_image) if not faces]
         if empty and self.if_no_face == 'whole':
-            whole = self._parse_whole([images[i] for i in empty])
-            for i, lab in zip(empty, whole):
-                labels[i] = lab
-        return list(zip(labels, faces_per_image))
+            whole = self._parse_whole([images[i] for i in empty], probs=probs)
+            for i, result in zip(empty, whole):
+                results[i] = result
+        return results
 
-    def _parse_whole_with_landmarks(self, images, faces_per_image):
+    def _parse_whole_with_landmarks(self, images, faces_per_image, probs):
         landmarks = []
         for img, faces in zip(images, faces_per_image):
             face = next((f for f in faces if f.landmarks is not None), None)
             landmarks.append(None if face is None else self._network_landmarks(
                 face.landmarks, np.eye(2, 3), img.shape[:2]))
-        labels = self._parse_whole(images, landmarks)
-        return list(zip(labels, faces_per_image))
+        results = self._parse_whole(images, landmarks, probs)
+        for result, faces in zip(results, faces_per_image):
+            result.faces = [FaceRecord(face) for face in faces]
+        return results
 
     def _crop_geometry(self, face: FaceDetection):
         """Image-to-crop matrix and crop side for one face."""
@@ -307,50 +367,9 @@ class FaceParser:
         return image_to_crop_matrix(frame, size), size
 
 
-def _dataset_meta(meta: Optional[dict], cfg: Config,
-                  checkpoint: Optional[str]) -> dict:
-    """Classes and palette: the checkpoint's, else the config dataset's."""
-    if meta and meta.get('classes'):
-        classes = tuple(meta['classes'])
-        palette = meta.get('palette')
-    else:
-        dataset_type = cfg.get('test_dataloader', {}).get('dataset',
-                                                          {}).get('type')
-        dataset_cls = DATASETS.get(dataset_type) if dataset_type else None
-        info = getattr(dataset_cls, 'METAINFO', None) or {}
-        if not info.get('classes'):
-            raise ValueError(
-                f'{checkpoint or "no checkpoint"}: no class names in the '
-                'checkpoint meta and none in the config\'s test dataset '
-                f'({dataset_type})')
-        classes = tuple(info['classes'])
-        palette = info.get('palette')
-    if not palette or len(palette) != len(classes):
-        palette = [
-            list(FACE_PALETTE.get(name, _fallback_colour(i)))
-            for i, name in enumerate(classes)
-        ]
-    return dict(classes=classes, palette=[list(c) for c in palette])
-
-
-def _fallback_colour(index: int) -> Tuple[int, int, int]:
-    rng = np.random.RandomState(index + 1)
-    return tuple(int(v) for v in rng.randint(0, 256, 3))
-
-
-def _inference_pipeline(cfg: Config) -> Compose:
-    """The config's test pipeline for in-memory BGR arrays, no labels."""
-    pipeline = []
-    for transform in copy.deepcopy(cfg.test_dataloader.dataset.pipeline):
-        if transform['type'] in ('LoadAnnotations', 'LoadDepthAnnotation'):
-            continue
-        if transform['type'] in ('LoadImageFromFile', 'InferencerLoader'):
-            transform = dict(type='LoadImageFromNDArray')
-        pipeline.append(transform)
-    if not pipeline or pipeline[0]['type'] != 'LoadImageFromNDArray':
-        raise ValueError('the test pipeline must start by loading the image '
-                         '(LoadImageFromFile)')
-    return Compose(pipeline)
+def _softmax(sample) -> np.ndarray:
+    """``C x H x W`` float32 class probabilities of a SegDataSample."""
+    return sample.seg_logits.data.float().softmax(dim=0).cpu().numpy()
 
 
 def _network_size(cfg: Config) -> Tuple[int, int]:

@@ -1,13 +1,16 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
-"""Command-line options of the demo scripts that build a FaceParser."""
+"""Command-line options that build a :class:`FaceParser` (``segface parse``
+and the demo scripts)."""
 import argparse
 
 import torch
 from mmengine.config import DictAction
 
+from ..apis.face_detectors import build_face_detector
+from ..apis.face_parser import CROP_MODES, FaceParser
 from ..engine.checkpoint_files import CheckpointError
-from .face_detectors import build_face_detector
-from .face_parser import CROP_MODES, FaceParser
+from ..utils.errors import ConversionError
+from ..zoo import HubDownloadError
 
 
 def _opacity(text: str) -> float:
@@ -25,16 +28,29 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def add_face_parser_args(parser: argparse.ArgumentParser) -> None:
+def add_face_parser_args(parser: argparse.ArgumentParser,
+                         by_name: bool = False) -> None:
     """Add the model, precision, face-cropping and overlay options.
 
-    Adds the positional ``config`` and ``checkpoint`` and ``--device``,
+    Adds the model (``--model`` and ``--checkpoint`` with ``by_name``, else
+    the positional ``config`` and ``checkpoint``) and ``--device``,
     ``--batch-size``, ``--amp``, ``--compile``, ``--in-the-wild``,
     ``--detector``, ``--detector-options``, ``--crop-mode``, ``--margin``,
     ``--opacity`` and ``--show-faces``.
     """
-    parser.add_argument('config', help='model config file')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    if by_name:
+        parser.add_argument(
+            '--model',
+            required=True,
+            help='release name (see `segface list`), packaged config name '
+            'or config file')
+        parser.add_argument(
+            '--checkpoint',
+            help="weights (an mmseg checkpoint or an official model_299.pt);"
+            " default: the release's, downloaded and converted once")
+    else:
+        parser.add_argument('config', help='model config file')
+        parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument(
         '--device', default='cpu', help='torch device (default: %(default)s)')
     parser.add_argument(
@@ -103,16 +119,19 @@ def build_face_parser(args: argparse.Namespace) -> FaceParser:
             raise SystemExit(
                 f'error: --detector {args.detector}: {error}; give its '
                 'arguments with --detector-options KEY=VALUE')
+    options = dict(
+        device=args.device,
+        detector=detector,
+        crop_mode=args.crop_mode,
+        margin=args.margin,
+        batch_size=args.batch_size,
+        amp=args.amp,
+        compile=args.compile)
     try:
-        return FaceParser(
-            args.config,
-            args.checkpoint,
-            device=args.device,
-            detector=detector,
-            crop_mode=args.crop_mode,
-            margin=args.margin,
-            batch_size=args.batch_size,
-            amp=args.amp,
-            compile=args.compile)
-    except (CheckpointError, FileNotFoundError) as error:
+        if getattr(args, 'model', None) is not None:
+            return FaceParser.from_pretrained(args.model, args.checkpoint,
+                                              **options)
+        return FaceParser(args.config, args.checkpoint, **options)
+    except (CheckpointError, ConversionError, HubDownloadError,
+            FileNotFoundError, ValueError) as error:
         raise SystemExit(f'error: {error}')
