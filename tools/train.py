@@ -3,17 +3,15 @@
 # Copyright (c) OpenMMLab): same flags; distributed runs also work on a
 # machine without a GPU (gloo, see segface_mmseg.engine.setup_launcher).
 import argparse
-import logging
 import os
 import os.path as osp
 
 from mmengine.config import Config, DictAction
-from mmengine.logging import print_log
 from mmengine.runner import Runner
 from mmseg.registry import RUNNERS
 
-from segface_mmseg.engine import (CheckpointError, find_resumable_checkpoint,
-                                  setup_launcher)
+from segface_mmseg.engine import (CheckpointError, enable_amp,
+                                  find_resumable_checkpoint, setup_launcher)
 
 
 def parse_args():
@@ -75,20 +73,13 @@ def main():
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
 
-    # enable automatic-mixed-precision training
+    # enable automatic-mixed-precision training: mmengine's AmpOptimWrapper
+    # (fp16) on GPUs, CPUAmpOptimWrapper (bf16) on the CPU
     if args.amp is True:
-        optim_wrapper = cfg.optim_wrapper.type
-        if optim_wrapper == 'AmpOptimWrapper':
-            print_log(
-                'AMP training is already enabled in your config.',
-                logger='current',
-                level=logging.WARNING)
-        else:
-            assert optim_wrapper == 'OptimWrapper', (
-                '`--amp` is only supported when the optimizer wrapper type is '
-                f'`OptimWrapper` but got {optim_wrapper}.')
-            cfg.optim_wrapper.type = 'AmpOptimWrapper'
-            cfg.optim_wrapper.loss_scale = 'dynamic'
+        try:
+            enable_amp(cfg)
+        except ValueError as error:
+            raise SystemExit(f'error: {error}')
 
     # resume training: from the newest checkpoint of the work dir that
     # loads (a truncated last one is skipped with a warning)

@@ -24,8 +24,8 @@ import torch
 from mmengine.config import Config
 from PIL import Image
 
-from ..utils import (REPO_ROOT, build_model, run_script, script_env,
-                     tiny_runner_config, tool, write_mmseg_layout)
+from ..utils import (REPO_ROOT, build_model, demo_batch, run_script,
+                     script_env, tiny_runner_config, tool, write_mmseg_layout)
 
 MAX_ITERS = 4
 # the learning tests: validate and save at 2, 4 and 6
@@ -67,13 +67,14 @@ def _config_file(tmp_path,
     return path
 
 
-def _assert_every_parameter_learned(config, work_dir, iters):
-    """Each trainable parameter differs between consecutive checkpoints
-    (validations ran between them), the fusion neck's included."""
+def _assert_every_parameter_learned(config, work_dir, iters, exempt=()):
+    """Each trainable parameter (but ``exempt``) differs between consecutive
+    checkpoints (validations ran between them), the fusion neck's
+    included."""
     names = [
         name
         for name, p in build_model(Config.fromfile(config)).named_parameters()
-        if p.requires_grad
+        if p.requires_grad and name not in exempt
     ]
     assert {'neck.fuse_conv.weight', 'neck.level_projs.0.weight'} <= set(names)
     states = [_load(work_dir / f'iter_{i}.pth')['state_dict'] for i in iters]
@@ -81,6 +82,46 @@ def _assert_every_parameter_learned(config, work_dir, iters):
         unchanged = [name for name in names if torch.equal(a[name], b[name])]
         assert not unchanged, (f'{len(unchanged)} parameters unchanged from '
                                f'iteration {i} to {j}: {unchanged[:5]}')
+
+
+# Parameters whose gradient is zero by construction (in a float64 backward
+# below 2e-10 of the largest gradient, every other one above 4e-6 of it):
+# - the key biases of every attention (softmax over the keys ignores a
+#   shift shared by all keys);
+# - the last bias of the hypernetwork MLP (it adds the same value to every
+#   class's logit at a pixel; softmax and cross-entropy ignore it);
+# - the last BN bias of MobileNetV3-L's blocks 1, 7-10 and 13-15: their
+#   output reaches no tapped level before a 1x1 conv and a training-mode BN,
+#   which removes a per-channel shift.
+ZERO_GRADIENT_PARAMETERS = {
+    f'decode_head.transformer.layers.{i}.{attn}.k_proj.bias'
+    for i in (0, 1) for attn in ('self_attn', 'cross_attn_token_to_image',
+                                 'cross_attn_image_to_token')
+} | {
+    'decode_head.transformer.final_attn_token_to_image.k_proj.bias',
+    'decode_head.output_hypernetwork_mlp.layers.2.bias'
+} | {
+    f'backbone.layer{i}.linear_conv.bn.bias'
+    for i in (1, 7, 8, 9, 10, 13, 14, 15)
+}
+
+
+def _zero_gradient_parameters(config):
+    """Trainable parameters whose gradient vanishes in float64 (below 1e-8
+    of the largest), at the config's input size."""
+    cfg = Config.fromfile(config)
+    model = build_model(cfg).double().train()
+    size = cfg.model.data_preprocessor.size
+    data = model.data_preprocessor(
+        demo_batch(2, *size, model.decode_head.num_classes), True)
+    losses = model(data['inputs'].double(), data['data_samples'], 'loss')
+    sum(v for k, v in losses.items() if 'loss' in k).backward()
+    grads = {
+        name: p.grad.abs().max().item()
+        for name, p in model.named_parameters() if p.requires_grad
+    }
+    largest = max(grads.values())
+    return {name for name, g in grads.items() if g <= 1e-8 * largest}
 
 
 def _assert_validated_at(log, iters):
@@ -101,6 +142,41 @@ def test_training_with_validations_inside_keeps_every_parameter_learning(
     iters = list(range(INTERVAL, LEARNING_ITERS + 1, INTERVAL))
     _assert_validated_at(out, iters)
     _assert_every_parameter_learned(config, work_dir, iters)
+
+
+def test_amp_training_on_the_cpu_runs_bf16_and_keeps_every_parameter_learning(
+        tmp_path, data_root):
+    """``--amp`` without a GPU: CPUAmpOptimWrapper, logits computed in bf16
+    at every iteration, every parameter learning across validations."""
+    config = _config_file(
+        tmp_path,
+        data_root,
+        max_iters=LEARNING_ITERS,
+        custom_imports=dict(
+            imports=['segface_mmseg', 'tests.test_tools.dtype_probe_hook'],
+            allow_failed_imports=False),
+        custom_hooks=[dict(type='LogitsDtypeProbeHook')])
+    work_dir = tmp_path / 'amp'
+    code, out = run_script(
+        tool('tools', 'train.py') +
+        [config, '--work-dir', str(work_dir), '--amp'])
+    assert code == 0, out[-3000:]
+    assert 'AMP training: CPUAmpOptimWrapper' in out
+    assert out.count('training logits dtype: torch.bfloat16') == \
+        LEARNING_ITERS, out[-3000:]
+    assert 'training logits dtype: torch.float32' not in out
+    iters = list(range(INTERVAL, LEARNING_ITERS + 1, INTERVAL))
+    _assert_validated_at(out, iters)
+    # in fp32 AdamW turns the rounding noise in the gradients of these into
+    # full steps; in bf16 some of them are exact zeros
+    exempt = _zero_gradient_parameters(config)
+    assert exempt == ZERO_GRADIENT_PARAMETERS
+    _assert_every_parameter_learned(config, work_dir, iters, exempt)
+    # fp32 weights and optimizer state, no loss scaler
+    full = _load(work_dir / f'iter_{LEARNING_ITERS}.pth')
+    assert 'loss_scaler' not in full['optimizer']
+    assert all(v.dtype == torch.float32 for v in full['state_dict'].values()
+               if v.is_floating_point())
 
 
 def test_two_process_gloo_training_learns_across_validations_and_saves(
