@@ -3,20 +3,22 @@
 
 Both run the same weights: the package's model (folded neck,
 fused attention, token-layout upscaling, vectorised Dice) and
-``segface_mmseg.testing.reference_forward`` (unfused neck, explicit
+``tests/reference.py``'s ``reference_forward`` (unfused neck, explicit
 softmax attention, the official op order). The script checks that their
 logits agree, then times them side by side, interleaved, in one process.
+Run it from the repository root, as a module: the reference is test code
+(``tests/reference.py``), not part of the installed package.
 
 Examples::
 
     # the default table: MobileNetV3-512 and Swin-B-512, batch 1 and 8,
     # 1 and 2 threads, median of 10 runs after 2 warm-up runs
-    python benchmarks/latency.py
+    python -m benchmarks.latency
     # any config, fewer settings
-    python benchmarks/latency.py --configs configs/segface_swinb_celeba.py \\
+    python -m benchmarks.latency --configs configs/segface_swinb_celeba.py \\
         --batch-sizes 1 --threads 1
     # one training step (forward, loss, backward, AdamW)
-    python benchmarks/latency.py --train --batch-sizes 4 --size 256
+    python -m benchmarks.latency --train --batch-sizes 4 --size 256
 """
 import argparse
 import copy
@@ -31,7 +33,7 @@ from mmseg.structures import SegDataSample
 from torch.utils.flop_counter import FlopCounterMode
 
 from segface_mmseg.apis import build_segmentor
-from segface_mmseg.testing import reference_forward, reference_loss
+from tests.reference import reference_forward, reference_loss
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEFAULT_CONFIGS = [

@@ -9,7 +9,6 @@ from .official_file import (as_mmseg_checkpoint, convert_official_checkpoint,
 from .official_layout import (CELEBAMASK_HQ_TOKENS, LAPA_TOKENS,
                               OFFICIAL_BACKBONES, TOKEN_ORDERS,
                               ConversionError, official_key_shapes,
-                              synthetic_official_state_dict, synthetic_value,
                               torchvision_to_official)
 from .releases import HF_FILENAME, HF_REPO, RELEASES, Release, hf_weights_url
 from .segface_keys import (check_official_keys, convert_head,
@@ -19,11 +18,11 @@ from .segface_keys import (check_official_keys, convert_head,
 __all__ = [
     'HF_FILENAME', 'HF_REPO', 'RELEASES', 'Release', 'hf_weights_url',
     'CELEBAMASK_HQ_TOKENS', 'LAPA_TOKENS', 'OFFICIAL_BACKBONES',
-    'TOKEN_ORDERS', 'official_key_shapes', 'synthetic_official_state_dict',
-    'synthetic_value', 'torchvision_to_official', 'as_mmseg_checkpoint',
-    'convert_official_checkpoint', 'convert_official_file', 'dataset_meta',
-    'is_official_checkpoint', 'load_official_state_dict', 'release_of',
-    'ConversionError', 'check_official_keys', 'convert_backbone',
-    'convert_head', 'convert_segface_state_dict', 'detect_backbone',
-    'detect_num_classes', 'unfold_order'
+    'TOKEN_ORDERS', 'official_key_shapes', 'torchvision_to_official',
+    'as_mmseg_checkpoint', 'convert_official_checkpoint',
+    'convert_official_file', 'dataset_meta', 'is_official_checkpoint',
+    'load_official_state_dict', 'release_of', 'ConversionError',
+    'check_official_keys', 'convert_backbone', 'convert_head',
+    'convert_segface_state_dict', 'detect_backbone', 'detect_num_classes',
+    'unfold_order'
 ]

@@ -23,13 +23,12 @@ import torch
 from mmengine.config import Config
 from mmseg.structures import SegDataSample
 
-from segface_mmseg.checkpoints.official_layout import \
-    synthetic_official_state_dict
 from segface_mmseg.datasets.preparation import (convert_celebamask_hq,
                                                 convert_helen, convert_lapa)
 from .. import official_protocol as official
 from ..data_generators import (make_fake_celebamask_hq, make_fake_helen,
                                make_fake_lapa)
+from ..official_weights import synthetic_official_state_dict
 from ..utils import REPO_ROOT, build_model
 
 MOBILENET = ("dict(_delete_=True, type='mmpretrain.MobileNetV3', "

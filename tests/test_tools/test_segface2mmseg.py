@@ -24,13 +24,14 @@ from torchvision.models.swin_transformer import PatchMerging as TVPatchMerging
 from segface_mmseg.checkpoints import (ConversionError, convert_official_file,
                                        convert_segface_state_dict,
                                        unfold_order)
-from segface_mmseg.checkpoints.official_layout import (
-    CELEBAMASK_HQ_TOKENS, LAPA_TOKENS, official_key_shapes,
-    synthetic_official_state_dict)
+from segface_mmseg.checkpoints.official_layout import (CELEBAMASK_HQ_TOKENS,
+                                                       LAPA_TOKENS,
+                                                       official_key_shapes)
 from segface_mmseg.checkpoints.segface_keys import (detect_backbone,
                                                     detect_num_classes)
 from segface_mmseg.datasets import CELEBAMASK_HQ_CLASSES, LAPA_CLASSES
 from segface_mmseg.zoo import RELEASES
+from ..official_weights import synthetic_official_state_dict
 from ..utils import REPO_ROOT, load_config
 
 # Key counts of the official model's state dict, measured on the official

@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from segface_mmseg.models import SegFaceHead
-from segface_mmseg.testing import reference_head
+from ...reference import reference_head
 
 
 def _head(num_classes=19, **kwargs):

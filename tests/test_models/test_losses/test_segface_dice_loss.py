@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from segface_mmseg.models import SegFaceDiceLoss
-from segface_mmseg.testing import reference_dice_loss
+from ...reference import reference_dice_loss
 
 
 def test_hand_computed_two_pixel_case():

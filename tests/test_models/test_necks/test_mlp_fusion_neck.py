@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from segface_mmseg.models import MLPFusionNeck
-from segface_mmseg.testing import reference_neck
+from ...reference import reference_neck
 
 SWIN_B = [128, 256, 512, 1024]
 MOBILENET_V3 = [24, 40, 112, 960]

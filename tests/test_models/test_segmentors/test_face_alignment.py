@@ -14,11 +14,11 @@ import pytest
 import torch
 from mmseg.structures import SegDataSample
 
-from segface_mmseg.checkpoints import (convert_segface_state_dict,
-                                       synthetic_official_state_dict)
+from segface_mmseg.checkpoints import convert_segface_state_dict
 from segface_mmseg.models.utils.face_warp import (face_align_matrix,
                                                   inverted_tanh_warp_grid,
                                                   tanh_warp_grid)
+from ...official_weights import synthetic_official_state_dict
 from ...utils import REPO_ROOT, build_model, load_config
 
 GOLDEN = osp.join(REPO_ROOT, 'tests', 'data', 'golden',
