@@ -7,6 +7,9 @@ subject's left eye, which appears on the right side of a frontal photo.
 names). Ids follow the official SegFace label ids, which index its
 released checkpoints.
 """
+import colorsys
+import zlib
+
 import numpy as np
 
 # One colour per class name (RGB), shared by all datasets. Paired classes get
@@ -44,8 +47,23 @@ LAPA_CLASSES = ('background', 'skin', 'l_brow', 'r_brow', 'l_eye', 'r_eye',
 
 
 def palette_of(classes):
-    """The :data:`FACE_PALETTE` colours of ``classes``, as lists."""
-    return [list(FACE_PALETTE[name]) for name in classes]
+    """The :data:`FACE_PALETTE` colours of ``classes``, as lists.
+
+    A name :data:`FACE_PALETTE` lacks (a class of one's own data) gets a
+    saturated colour derived from the name alone, the same in every class
+    list.
+    """
+    return [
+        list(FACE_PALETTE[name])
+        if name in FACE_PALETTE else _colour_of_name(name) for name in classes
+    ]
+
+
+def _colour_of_name(name):
+    """A saturated RGB colour from a hash of ``name`` (hue)."""
+    hue = zlib.crc32(name.encode()) % 360
+    rgb = colorsys.hsv_to_rgb(hue / 360, 0.75, 0.95)
+    return [int(round(255 * c)) for c in rgb]
 
 
 def left_right_pairs(classes):

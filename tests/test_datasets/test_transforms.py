@@ -142,6 +142,26 @@ def test_flip_swaps_labels_and_landmarks_by_hand():
                                [[3, 3], [8, 3], [5, 5], [3.5, 8], [7, 8]])
 
 
+def test_flip_swaps_the_pairs_the_sample_carries():
+    label = np.array([[0, 2, 3, 4, 5, 1, 1, 6, 1, 1]], np.uint8)
+    img = np.zeros((1, 10, 3), np.uint8)
+    t = RandomFaceFlip(prob=1., swap_seg_labels='dataset')
+    results = _results(img, label)
+    results['left_right_pairs'] = [(2, 3), (6, 1)]
+    out = t(results)
+    # mirrored: [1, 1, 6, 1, 1, 5, 4, 3, 2, 0], then 2<->3 and 6<->1
+    np.testing.assert_array_equal(out['gt_seg_map'],
+                                  [[6, 6, 1, 6, 6, 5, 4, 2, 3, 0]])
+    assert out['swap_seg_labels'] == [(2, 3), (6, 1)]
+    assert 'dataset' in repr(t)
+    with pytest.raises(KeyError, match='left_right_pairs'):
+        t(_results(img, label))
+    # nothing to swap without labels
+    t(_results(img))
+    with pytest.raises(ValueError, match="'dataset'"):
+        RandomFaceFlip(prob=1., swap_seg_labels='datasets')
+
+
 def test_flip_landmarks_follow_the_image():
     points = np.array([[12.5, 20.5], [30.5, 21.5], [21.5, 30.5], [14.5, 40.5],
                        [29.5, 40.5]])

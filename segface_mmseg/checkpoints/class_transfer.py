@@ -1,0 +1,328 @@
+# Copyright (c) segface-mmseg contributors. All rights reserved.
+"""Class-token transfer: a SegFace checkpoint for another class list.
+
+SegFace's decoder holds one learnable token per class (row ``i`` of
+``decode_head.class_tokens.weight``, a ``num_classes x C`` matrix, is class
+``i``); every other weight is shared by all classes. A model for a new class
+list therefore keeps everything but that matrix, whose rows are rebuilt by
+class name:
+
+- a class of the new list that the old list has, by the same name, keeps
+  its token (ids may change: rows are reordered);
+- ``mapping`` names the sources of a renamed or merged class:
+  ``dict(skin='face')`` renames, ``dict(eyes=('l_eye', 'r_eye'))`` merges
+  (the mean of the source tokens); one source may feed several classes;
+- a class declared in ``new_classes`` starts from ``new_init``: ``'mean'``
+  (default), the mean of all source tokens, or ``'normal'``, drawn from
+  ``N(0, s^2)`` with ``s`` the standard deviation of the source tokens
+  (seeded).
+
+Any other class of the new list, an unknown name, or a class both mapped and
+declared new is a :class:`ConversionError` naming it. Old classes that the
+new list does not use are dropped.
+
+Pure functions on state dicts; the engine's ``ClassTransferHook`` and
+``tools/model_converters/transfer_classes.py`` apply them.
+"""
+from collections import OrderedDict
+from typing import (Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple,
+                    Union)
+
+import torch
+from torch import Tensor
+
+from ..datasets.face_classes import (CELEBAMASK_HQ_CLASSES, HELEN_CLASSES,
+                                     LAPA_CLASSES)
+from ..utils.errors import ConversionError
+
+# The class tokens of a SegFace segmentor (``EncoderDecoder.decode_head``).
+CLASS_TOKENS_KEY = 'decode_head.class_tokens.weight'
+NEW_CLASS_INITS = ('mean', 'normal')
+
+SourceNames = Union[str, Sequence[str]]
+
+
+class ClassMapping(NamedTuple):
+    """A known class-list change.
+
+    Attributes:
+        src_classes (tuple[str]): Classes of the checkpoint, by id.
+        dst_classes (tuple[str]): Classes of the new model, by id.
+        mapping (dict[str, tuple[str]]): Sources of the renamed and merged
+            classes (the others match by name).
+        new_classes (tuple[str]): Classes without a source.
+    """
+    src_classes: Tuple[str, ...]
+    dst_classes: Tuple[str, ...]
+    mapping: Dict[str, Tuple[str, ...]]
+    new_classes: Tuple[str, ...]
+
+
+def _celebamask_hq_only(classes):
+    return tuple(c for c in CELEBAMASK_HQ_CLASSES if c not in classes)
+
+
+# Both datasets name classes alike (face_classes: left and right are the
+# subject's, ``l_lip`` the lower lip, ``mouth`` the inner mouth), so each
+# LaPa / Helen class takes the CelebAMask-HQ token of its name. This is not
+# the official token naming, which calls the CelebAMask-HQ token of label
+# ``l_brow`` ``rightbro`` but the LaPa one ``leftbro`` (official_layout).
+# Back to CelebAMask-HQ, its 8 classes LaPa / Helen lack are new.
+KNOWN_MAPPINGS = {
+    'celebamask_hq-to-lapa':
+    ClassMapping(CELEBAMASK_HQ_CLASSES, LAPA_CLASSES, {}, ()),
+    'celebamask_hq-to-helen':
+    ClassMapping(CELEBAMASK_HQ_CLASSES, HELEN_CLASSES, {}, ()),
+    'lapa-to-celebamask_hq':
+    ClassMapping(LAPA_CLASSES, CELEBAMASK_HQ_CLASSES, {},
+                 _celebamask_hq_only(LAPA_CLASSES)),
+    'helen-to-celebamask_hq':
+    ClassMapping(HELEN_CLASSES, CELEBAMASK_HQ_CLASSES, {},
+                 _celebamask_hq_only(HELEN_CLASSES)),
+}
+
+
+def _check_names(classes: Sequence[str], what: str) -> None:
+    if not classes:
+        raise ConversionError(f'the {what} class list is empty')
+    seen = set()
+    for name in classes:
+        if not isinstance(name, str) or not name:
+            raise ConversionError(
+                f'{what} class names must be non-empty strings, got '
+                f'{name!r}')
+        if name in seen:
+            raise ConversionError(f'{what} class {name!r} is listed twice')
+        seen.add(name)
+
+
+def resolve_class_sources(
+    src_classes: Sequence[str],
+    dst_classes: Sequence[str],
+    mapping: Optional[Mapping[str, SourceNames]] = None,
+    new_classes: Sequence[str] = ()
+) -> List[Tuple[int, ...]]:
+    """The source class ids of each class of the new list.
+
+    Args:
+        src_classes (Sequence[str]): Class names of the checkpoint, by id.
+        dst_classes (Sequence[str]): Class names of the new model, by id.
+        mapping (dict[str, str | Sequence[str]], optional): New class name
+            -> source class name(s), for renames and merges. Default: None
+            (names match only themselves).
+        new_classes (Sequence[str]): New classes without a source.
+
+    Returns:
+        list[tuple[int]]: For new id ``i``, the ids of its sources in
+        ``src_classes`` (empty for a new class).
+
+    Raises:
+        ConversionError: An unknown name, a class without a source that is
+            not declared new, a class mapped and declared new, an empty or
+            repeated name.
+    """
+    _check_names(src_classes, 'source')
+    _check_names(dst_classes, 'target')
+    mapping = dict(mapping or {})
+    new_classes = list(new_classes)
+    src_index = {name: i for i, name in enumerate(src_classes)}
+    targets = set(dst_classes)
+    for name in list(mapping) + new_classes:
+        if name not in targets:
+            kind = 'mapped' if name in mapping else 'declared new'
+            raise ConversionError(
+                f'class {name!r} is {kind} but is not in the target classes '
+                f'{tuple(dst_classes)}')
+    both = sorted(set(mapping) & set(new_classes))
+    if both:
+        raise ConversionError(f'classes {both} are both mapped and declared '
+                              'new; choose one')
+    sources = []
+    for name in dst_classes:
+        if name in mapping:
+            names = mapping[name]
+            names = (names, ) if isinstance(names, str) else tuple(names)
+            if not names:
+                raise ConversionError(
+                    f'class {name!r} is mapped to no source class; declare '
+                    'it new instead')
+            unknown = [n for n in names if n not in src_index]
+            if unknown:
+                raise ConversionError(
+                    f'class {name!r} is mapped from {unknown}, which the '
+                    f'checkpoint does not have; its classes are '
+                    f'{tuple(src_classes)}')
+            sources.append(tuple(src_index[n] for n in names))
+        elif name in new_classes:
+            sources.append(())
+        elif name in src_index:
+            sources.append((src_index[name], ))
+        else:
+            raise ConversionError(
+                f'class {name!r} has no source: the checkpoint\'s classes '
+                f'are {tuple(src_classes)}. Map it from some of them '
+                f'(mapping={{{name!r}: (...)}}) or declare it new '
+                f'(new_classes=[{name!r}])')
+    return sources
+
+
+def transfer_class_tokens(tokens: Tensor,
+                          sources: Sequence[Tuple[int, ...]],
+                          new_init: str = 'mean',
+                          seed: int = 0) -> Tensor:
+    """The class tokens of the new class list.
+
+    Args:
+        tokens (Tensor): N_src x C source tokens.
+        sources (Sequence[tuple[int]]): For each new class, the rows of
+            ``tokens`` it comes from (see :func:`resolve_class_sources`);
+            empty for a new class.
+        new_init (str): Initialisation of new classes, one of
+            :data:`NEW_CLASS_INITS`. Default: 'mean'.
+        seed (int): Seed of ``'normal'``. Default: 0.
+
+    Returns:
+        Tensor: N_dst x C tokens, of the dtype of ``tokens``: a copied row,
+        the mean of the merged rows, or the new-class initialisation.
+    """
+    if new_init not in NEW_CLASS_INITS:
+        raise ConversionError(f'new_init must be one of {NEW_CLASS_INITS}, '
+                              f'got {new_init!r}')
+    if tokens.dim() != 2:
+        raise ConversionError('class tokens must be N x C, got shape '
+                              f'{tuple(tokens.shape)}')
+    src = tokens.detach().double()
+    generator = torch.Generator().manual_seed(seed)
+    rows = []
+    for ids in sources:
+        if ids:
+            rows.append(src[list(ids)].mean(0))
+        elif new_init == 'mean':
+            rows.append(src.mean(0))
+        else:
+            rows.append(
+                torch.randn(
+                    src.shape[1], generator=generator, dtype=torch.float64) *
+                src.std())
+    return torch.stack(rows).to(tokens.dtype)
+
+
+def transfer_classes(
+    state_dict: Mapping[str, Tensor],
+    src_classes: Sequence[str],
+    dst_classes: Sequence[str],
+    mapping: Optional[Mapping[str, SourceNames]] = None,
+    new_classes: Sequence[str] = (),
+    new_init: str = 'mean',
+    seed: int = 0,
+    token_key: str = CLASS_TOKENS_KEY
+) -> Tuple['OrderedDict[str, Tensor]', List[Tuple[int, ...]]]:
+    """A segmentor state dict with its class tokens moved to a new list.
+
+    Args:
+        state_dict (dict): The checkpoint's ``state_dict``.
+        src_classes (Sequence[str]): Its class names, by id.
+        dst_classes (Sequence[str]): The new class names, by id.
+        mapping (dict, optional): See :func:`resolve_class_sources`.
+        new_classes (Sequence[str]): See :func:`resolve_class_sources`.
+        new_init (str): See :func:`transfer_class_tokens`.
+        seed (int): See :func:`transfer_class_tokens`.
+        token_key (str): Key of the class tokens. Default:
+            :data:`CLASS_TOKENS_KEY`.
+
+    Returns:
+        tuple: The new state dict (every other entry is the same tensor
+        object, unchanged) and the sources of each new class.
+
+    Raises:
+        ConversionError: No ``token_key``, tokens that are not one per source
+            class, or a bad mapping.
+    """
+    if token_key not in state_dict:
+        raise ConversionError(
+            f'no {token_key!r} in the state dict: not a SegFace segmentor '
+            f'checkpoint (keys: {list(state_dict)[:5]} ...)')
+    tokens = state_dict[token_key]
+    if tokens.dim() != 2 or tokens.shape[0] != len(src_classes):
+        raise ConversionError(
+            f'{token_key} has shape {tuple(tokens.shape)}, but the source '
+            f'class list has {len(src_classes)} classes')
+    sources = resolve_class_sources(src_classes, dst_classes, mapping,
+                                    new_classes)
+    converted = OrderedDict(state_dict)
+    converted[token_key] = transfer_class_tokens(tokens, sources, new_init,
+                                                 seed)
+    return converted, sources
+
+
+def checkpoint_classes(checkpoint: Mapping) -> Tuple[str, ...]:
+    """The class names of a checkpoint, from ``meta.dataset_meta.classes``
+    (written by mmseg's Runner and by the official-weight converter).
+
+    Raises:
+        ConversionError: The checkpoint names no classes.
+    """
+    meta = checkpoint.get('meta') or {}
+    classes = (meta.get('dataset_meta') or {}).get('classes')
+    if not classes:
+        raise ConversionError(
+            'the checkpoint names no classes (no meta.dataset_meta.classes); '
+            'give its class names by id (src_classes)')
+    return tuple(classes)
+
+
+def transfer_checkpoint(checkpoint: Mapping,
+                        dst_meta: Mapping,
+                        mapping: Optional[Mapping[str, SourceNames]] = None,
+                        new_classes: Sequence[str] = (),
+                        new_init: str = 'mean',
+                        seed: int = 0,
+                        src_classes: Optional[Sequence[str]] = None,
+                        source: str = '') -> dict:
+    """A weights-only checkpoint for another class list.
+
+    Args:
+        checkpoint (dict): The loaded source checkpoint (``state_dict`` and
+            ``meta``, or a bare state dict).
+        dst_meta (dict): ``dataset_meta`` of the result: ``classes`` (the new
+            names by id) and whatever else the datasets' metainfo holds
+            (``palette``, ``left_right_pairs``).
+        mapping, new_classes: See :func:`resolve_class_sources`.
+        new_init, seed: See :func:`transfer_class_tokens`.
+        src_classes (Sequence[str], optional): The source's class names by
+            id. Default: None (:func:`checkpoint_classes`).
+        source (str): Name of the source, kept in ``meta``.
+
+    Returns:
+        dict: ``state_dict`` (see :func:`transfer_classes`) and ``meta``
+        with ``dataset_meta`` and ``class_transfer`` (the source and one
+        line per class, :func:`describe_sources`).
+    """
+    src_classes = tuple(src_classes or checkpoint_classes(checkpoint))
+    dst_classes = tuple(dst_meta['classes'])
+    state_dict, sources = transfer_classes(
+        checkpoint.get('state_dict', checkpoint), src_classes, dst_classes,
+        mapping, new_classes, new_init, seed)
+    meta = dict(
+        dataset_meta=dict(dst_meta, classes=dst_classes),
+        class_transfer=dict(
+            source=source,
+            new_init=new_init,
+            classes=describe_sources(src_classes, dst_classes, sources)))
+    return dict(state_dict=state_dict, meta=meta)
+
+
+def describe_sources(src_classes: Sequence[str], dst_classes: Sequence[str],
+                     sources: Sequence[Tuple[int, ...]]) -> List[str]:
+    """One line per new class (``'  4 eyes <- l_eye + r_eye (mean)'``), and
+    one naming the dropped source classes."""
+    lines = []
+    for i, (name, ids) in enumerate(zip(dst_classes, sources)):
+        origin = ' + '.join(src_classes[j] for j in ids) or 'new'
+        lines.append(f'{i:>3} {name} <- {origin}' +
+                     (' (mean)' if len(ids) > 1 else ''))
+    used = {j for ids in sources for j in ids}
+    dropped = [c for j, c in enumerate(src_classes) if j not in used]
+    if dropped:
+        lines.append('dropped: ' + ', '.join(dropped))
+    return lines
