@@ -7,17 +7,20 @@ Examples::
     segface parse face.jpg --model swinb_celeba_512 --overlay
     segface download swinb_celeba_512 mobilenet_celeba_512
     segface convert swinb_celeba_512/model_299.pt segface_swinb.pth
+    segface config swinb_celeba_512 --dump my_base.py
 """
 import argparse
 import sys
 
-from . import convert_command, download_command, list_command, parse_command
+from . import (config_command, convert_command, download_command,
+               list_command, parse_command)
 
 COMMANDS = {
     'parse': parse_command,
     'list': list_command,
     'download': download_command,
     'convert': convert_command,
+    'config': config_command,
 }
 
 
