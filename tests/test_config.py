@@ -48,7 +48,10 @@ def test_config_builds_model(path):
     assert type(model).__name__ == 'FaceEncoderDecoder'
     assert type(model.decode_head).__name__ == 'SegFaceHead'
     dataset_cls = DATASETS.get(raw.train_dataloader.dataset.type)
-    num_classes = len(dataset_cls.METAINFO['classes'])
+    # FaceParsingDataset (one's own data) has its classes from the config
+    classes = dataset_cls.METAINFO.get('classes') or \
+        raw.train_dataloader.dataset.metainfo.classes
+    num_classes = len(classes)
     assert model.decode_head.class_tokens.weight.shape == (num_classes, 256)
     assert model.neck.in_channels == list(raw.model.neck.in_channels)
 

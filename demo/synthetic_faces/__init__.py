@@ -26,7 +26,8 @@ Left and right are the subject's: ``l_eye`` is drawn on the image's right.
 
 Modules: :mod:`.canvas` (painting and shapes), :mod:`.face` (one face),
 :mod:`.accessories` (the long tail), :mod:`.raw_download` (the download
-layout), :mod:`.prepare` (draw or reuse, then convert); for the demo's run,
+layout), :mod:`.prepare` (draw or reuse, then convert), :mod:`.own_data`
+(the fine-tuning tutorial's data: merged classes, teeth); for the demo's run,
 :mod:`.demo_config` (its config with the command line's changes) and
 :mod:`.scoring` (test-split scores, overlays, bar chart, table).
 

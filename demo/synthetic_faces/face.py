@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 
 from .accessories import draw_accessories
-from .canvas import SKIN_TONES, Canvas, ellipse, jitter, texture
+from .canvas import LABEL, SKIN_TONES, Canvas, ellipse, jitter, texture
 
 HAIR_COLOURS = np.array(
     [[20, 15, 15], [60, 40, 25], [110, 70, 35], [200, 160, 90], [150, 60, 30],
@@ -37,7 +37,8 @@ def draw_background(rng: np.random.Generator, canvas: Canvas) -> None:
 def draw_face(
     rng: np.random.Generator,
     size: int = 256,
-    accessories: Tuple[str, ...] = ()
+    accessories: Tuple[str, ...] = (),
+    teeth: bool = False
 ) -> Tuple[np.ndarray, np.ndarray, Dict[str, np.ndarray]]:
     """Draw one face.
 
@@ -46,13 +47,21 @@ def draw_face(
         size (int): Image side in pixels. Default: 256.
         accessories (tuple[str]): Any of ``eye_g``, ``hat``, ``ear_r``,
             ``neck_l``. Default: ().
+        teeth (bool): Also draw the upper teeth in an open mouth (about
+            half the faces), a class CelebAMask-HQ lacks (its ``mouth``
+            covers them). It draws no random numbers, so the face is the one
+            drawn without it with teeth added (the same label map; the image
+            differs at the teeth and, by the final blur, next to them).
+            Default: False.
 
     Returns:
         tuple: The H x W x 3 uint8 RGB image, the H x W uint8 label map
         (what is visible) and a dict of H x W boolean part masks keyed by
         CelebAMask-HQ suffix, which the converter's merge
         (:func:`segface_mmseg.datasets.preparation.merge_parts`) turns into
-        the label map.
+        the label map. With ``teeth``, the dict also holds ``'teeth'``
+        (pixels labelled ``mouth``; not a CelebAMask-HQ part, so
+        ``merge_parts`` refuses it), when the mouth is open.
     """
     # 1. pose: position, scale (face half-height in pixels), roll, yaw
     scale = size * rng.uniform(0.25, 0.34)
@@ -164,13 +173,13 @@ def draw_face(
                         180, 360)
             ])
         ]), lip_colour)
+    teeth_mask = None
     if opening > 0:
-        canvas.paint(
-            'mouth',
-            canvas.region([
-                ellipse(mx, mouth_y + opening / 2 + 0.01, mouth_w * 0.8,
-                        opening / 2 + 0.015)
-            ]), (60, 15, 25))
+        inside = ellipse(mx, mouth_y + opening / 2 + 0.01, mouth_w * 0.8,
+                         opening / 2 + 0.015)
+        canvas.paint('mouth', canvas.region([inside]), (60, 15, 25))
+        if teeth:
+            teeth_mask = draw_teeth(canvas, inside)
 
     # 6. fringe over the forehead
     if style != 'bald' and rng.random() < 0.6:
@@ -193,4 +202,30 @@ def draw_face(
     image = image + rng.normal(0, rng.uniform(2, 8), image.shape)
     image = cv2.GaussianBlur(
         np.clip(image, 0, 255).astype(np.uint8), (3, 3), rng.uniform(0.1, 0.8))
-    return image, canvas.label, canvas.part_masks()
+    masks = canvas.part_masks()
+    if teeth_mask is not None:
+        teeth_mask &= canvas.label == LABEL['mouth']
+        if teeth_mask.any():
+            masks['teeth'] = teeth_mask
+    return image, canvas.label, masks
+
+
+def draw_teeth(canvas: Canvas, mouth: np.ndarray) -> np.ndarray:
+    """Paint the upper teeth into an open mouth; return their mask.
+
+    The teeth fill the mouth's opening (``mouth``: its outline, N x 2 face
+    units) from its top down to two thirds of its height, with dark gaps
+    between 6 teeth; their label stays ``mouth``, as in CelebAMask-HQ.
+    Nothing random, so the rest of the face is drawn as without teeth.
+    """
+    (left, top), (right, bottom) = mouth.min(0), mouth.max(0)
+    gum = top + (bottom - top) * 0.67
+    upper = canvas.region([mouth]) & canvas.region([[(left, top), (right, top),
+                                                     (right, gum),
+                                                     (left, gum)]])
+    canvas.image[upper] = (236, 232, 218)
+    gaps = canvas.region([[(x, top), (x, gum)]
+                          for x in np.linspace(left, right, 7)[1:-1]],
+                         thickness=0.012)
+    canvas.image[upper & gaps] = (150, 140, 130)
+    return upper

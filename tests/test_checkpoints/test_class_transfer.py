@@ -5,8 +5,9 @@ import pytest
 import torch
 
 from segface_mmseg.checkpoints.class_transfer import (
-    CLASS_TOKENS_KEY, KNOWN_MAPPINGS, checkpoint_classes, describe_sources,
+    CLASS_TOKENS_KEY, checkpoint_classes, describe_sources,
     resolve_class_sources, transfer_checkpoint, transfer_classes)
+from segface_mmseg.checkpoints.known_class_mappings import KNOWN_MAPPINGS
 from segface_mmseg.checkpoints.official_layout import (CELEBAMASK_HQ_TOKENS,
                                                        LAPA_TOKENS)
 from segface_mmseg.datasets import (CELEBAMASK_HQ_CLASSES, HELEN_CLASSES,

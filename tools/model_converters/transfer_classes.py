@@ -29,10 +29,10 @@ import sys
 
 import torch
 
-from segface_mmseg.checkpoints.class_transfer import (KNOWN_MAPPINGS,
-                                                      NEW_CLASS_INITS,
+from segface_mmseg.checkpoints.class_transfer import (NEW_CLASS_INITS,
                                                       checkpoint_classes,
                                                       transfer_checkpoint)
+from segface_mmseg.checkpoints.known_class_mappings import KNOWN_MAPPINGS
 from segface_mmseg.datasets import face_metainfo, read_classes_file
 from segface_mmseg.engine import CheckpointError, read_checkpoint
 from segface_mmseg.utils import ConversionError, atomic_output

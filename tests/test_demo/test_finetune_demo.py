@@ -1,0 +1,48 @@
+# Copyright (c) segface-mmseg contributors. All rights reserved.
+"""The fine-tuning tutorial's script (demo/finetune_demo.py) end to end,
+shortened (--quick), from a 19-class checkpoint as `make demo` writes it."""
+import json
+import os.path as osp
+
+import torch
+
+from demo.synthetic_faces.own_data import CLASSES
+from segface_mmseg.datasets import CELEBAMASK_HQ_CLASSES
+from ..utils import build_model, load_config, run_script, tool
+
+
+def test_quick_finetune_and_scratch_are_compared(tmp_path):
+    checkpoint = str(tmp_path / 'demo.pth')
+    model = build_model(
+        load_config('demo/segface_mobilenetv3-l_1xb8-1k_synthetic-faces-'
+                    '128x128.py'))
+    torch.save(
+        dict(
+            state_dict=model.state_dict(),
+            meta=dict(dataset_meta=dict(classes=CELEBAMASK_HQ_CLASSES))),
+        checkpoint)
+    work_dir = tmp_path / 'finetune'
+    code, out = run_script(
+        tool('demo', 'finetune_demo.py') + [
+            '--quick', '--checkpoint', checkpoint, '--work-dir',
+            str(work_dir), '--nproc', '1'
+        ],
+        timeout=900)
+    assert code == 0, out[-3000:]
+    assert f'ClassTransferHook: loaded {checkpoint}' in out
+    assert 'eyes <- l_eye + r_eye (mean)' in out
+    summary = json.loads((work_dir / 'comparison.json').read_text())
+    assert list(summary['runs']) == ['finetune', 'scratch']
+    for run, result in summary['runs'].items():
+        assert result['classes'] == list(CLASSES) and result['iters'] == 4
+        assert osp.isfile(work_dir / run / 'iter_4.pth')
+        teeth = result['F1'][CLASSES.index('teeth')]
+        shown = '-' if teeth is None else f'{teeth:.2f}'
+        assert (f'| {run} | 4 | {result["mF1"]:.2f} | {shown} | '
+                f'{result["train_seconds"] / 60:.1f} min |') in out
+    # no demo checkpoint: says how to get one
+    code, out = run_script(
+        tool('demo', 'finetune_demo.py') +
+        ['--quick', '--checkpoint',
+         str(tmp_path / 'missing.pth')])
+    assert code != 0 and 'run `make demo` first' in out
