@@ -15,7 +15,8 @@ from segface_mmseg.apis import FaceParser, SegFaceInferencer
 from segface_mmseg.checkpoints import convert_official_file
 from segface_mmseg.zoo import (HubDownloadError, converted_path, is_cached,
                                resolve_config)
-from .conftest import RELEASE, snapshot_file
+from ..hub_cache import snapshot_file
+from .conftest import RELEASE
 
 CONFIG_NAME = 'segface_mobilenetv3-l_8xb4-300e_celebamask-hq-512x512'
 
@@ -24,7 +25,7 @@ def _reference_labels(fake_hub, tmp_path, image):
     """Labels from the same official file converted by the tool."""
     hub_cache, _ = fake_hub
     converted = str(tmp_path / 'by_tool.pth')
-    convert_official_file(snapshot_file(hub_cache), converted)
+    convert_official_file(snapshot_file(hub_cache, RELEASE), converted)
     parser = FaceParser(resolve_config(RELEASE), converted)
     return parser.parse(image)
 
@@ -93,7 +94,7 @@ def test_a_corrupt_download_is_refused_by_name(fake_hub):
 def test_an_official_file_loads_directly(fake_hub, tmp_path, face_image):
     hub_cache, _ = fake_hub
     expected = _reference_labels(fake_hub, tmp_path, face_image)
-    official = snapshot_file(hub_cache)
+    official = snapshot_file(hub_cache, RELEASE)
     records = []
     handler = logging.Handler()
     handler.emit = records.append
