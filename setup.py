@@ -66,7 +66,6 @@ setup(
     license='MIT',
     classifiers=[
         'Programming Language :: Python :: 3',
-        'License :: OSI Approved :: MIT License',
         'Topic :: Scientific/Engineering :: Image Recognition',
     ],
     zip_safe=False)
