@@ -32,7 +32,7 @@ from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 from torch.utils.flop_counter import FlopCounterMode
 
-from segface_mmseg.apis import build_segmentor
+from segface_mmseg.apis import build_segmentor, network_input_size
 from tests.reference import reference_forward, reference_loss
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -62,7 +62,7 @@ def build(config, size):
     path = config if osp.isabs(config) else osp.join(REPO, config)
     # random weights: the ImageNet init is not downloaded
     model, cfg, _ = build_segmentor(path)
-    size = size or cfg.model.data_preprocessor.size[0]
+    size = size or network_input_size(cfg)[0]
     name = osp.splitext(osp.basename(config))[0]
     return model, size, name
 

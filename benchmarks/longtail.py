@@ -34,6 +34,7 @@ import torch  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from demo import synthetic_faces as faces  # noqa: E402
+from segface_mmseg.apis import network_input_size  # noqa: E402
 from segface_mmseg.utils import atomic_write_bytes  # noqa: E402
 
 
@@ -185,7 +186,7 @@ def main(argv=None):
                f'{splits["train"]} / {splits["val"]} / {splits["test"]}), '
                f'{cfg.train_cfg.max_iters} '
                f'iterations of batch {cfg.train_dataloader.batch_size} at '
-               f'{cfg.model.data_preprocessor.size[0]} px, '
+               f'{network_input_size(cfg)[0]} px, '
                f'{torch.get_num_threads()} torch thread(s), '
                f'{platform.processor() or platform.machine()}, '
                f'{os.cpu_count()} CPUs')

@@ -37,6 +37,7 @@ import torch  # noqa: E402
 from mmengine.logging import print_log  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
+from segface_mmseg.apis import network_input_size  # noqa: E402
 from segface_mmseg.utils import atomic_write_bytes  # noqa: E402
 
 QUICK = dict(num_images=48, image_size=128, size=64, iters=6, overlays=2)
@@ -107,7 +108,7 @@ def main(argv=None):
     cfg = faces.demo_config(args, data_root)
     print_log(
         f'[3/5] training SegFace for {cfg.train_cfg.max_iters} iterations '
-        f'at {cfg.model.data_preprocessor.size[0]} px on '
+        f'at {network_input_size(cfg)[0]} px on '
         f'{torch.get_num_threads()} thread(s)',
         logger='current')
     runner = Runner.from_cfg(cfg)

@@ -8,6 +8,7 @@ from .face_detectors import (FACE_DETECTORS, BaseFaceDetector, FaceDetection,
 from .face_parser import FaceParser
 from .image_io import (ImageLoadError, atomic_write_image, list_images,
                        load_image)
+from .inference_config import network_input_size
 from .parsing_result import FaceRecord, ParsingResult
 from .segface_inferencer import SegFaceInferencer
 
@@ -17,5 +18,5 @@ __all__ = [
     'MMDetFaceDetector', 'MTCNNFaceDetector', 'SegFaceInferencer',
     'atomic_write_image', 'check_state_dict_fits', 'build_face_detector',
     'build_segmentor', 'load_config', 'load_weights', 'list_images',
-    'load_image'
+    'load_image', 'network_input_size'
 ]

@@ -16,7 +16,8 @@ from .face_crops import (aligned_frame, box_frame, crop_side,
                          image_to_crop_matrix, transform_points, warp_crop)
 from .face_detectors import FaceDetection, build_face_detector
 from .image_io import load_image
-from .inference_config import array_test_pipeline, model_dataset_meta
+from .inference_config import (array_test_pipeline, model_dataset_meta,
+                               network_input_size)
 from .parsing_result import FacePaster, FaceRecord, ParsingResult
 
 ImageType = Union[str, os.PathLike, np.ndarray]
@@ -102,7 +103,7 @@ class FaceParser:
         self.device = torch.device(device)
         self.model = self._build_model(cfg, checkpoint)
         self.pipeline = array_test_pipeline(cfg)
-        self.input_size = _network_size(cfg)
+        self.input_size = network_input_size(cfg)
         self.detector = (None if detector is None else
                          build_face_detector(detector))
         self.crop_mode = crop_mode
@@ -370,19 +371,3 @@ class FaceParser:
 def _softmax(sample) -> np.ndarray:
     """``C x H x W`` float32 class probabilities of a SegDataSample."""
     return sample.seg_logits.data.float().softmax(dim=0).cpu().numpy()
-
-
-def _network_size(cfg: Config) -> Tuple[int, int]:
-    """``(h, w)`` of the network input, from the test Resize or the
-    preprocessor."""
-    for transform in cfg.test_dataloader.dataset.pipeline:
-        if transform['type'] == 'Resize' and not transform.get(
-                'keep_ratio', False):
-            w, h = transform['scale']
-            return int(h), int(w)
-    size = cfg.model.get('data_preprocessor', {}).get('size')
-    if size is None:
-        raise ValueError('cannot tell the network input size: no fixed-size '
-                         'Resize in the test pipeline and no '
-                         'data_preprocessor.size')
-    return int(size[0]), int(size[1])

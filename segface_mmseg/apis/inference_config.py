@@ -1,13 +1,14 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """What inference takes from a config and a checkpoint: class names and
-palette, and the test pipeline for in-memory images."""
+palette, the test pipeline for in-memory images, the network input size."""
 import copy
 from typing import Optional, Tuple
 
 import numpy as np
+from mmcv.transforms import Resize
 from mmengine.config import Config
 from mmengine.dataset import Compose
-from mmseg.registry import DATASETS
+from mmseg.registry import DATASETS, TRANSFORMS
 
 from ..datasets.face_classes import FACE_PALETTE
 
@@ -56,3 +57,50 @@ def array_test_pipeline(cfg: Config) -> Compose:
         raise ValueError('the test pipeline must start by loading the image '
                          '(LoadImageFromFile)')
     return Compose(pipeline)
+
+
+def network_input_size(cfg: Config) -> Tuple[int, int]:
+    """``(h, w)`` of the network input of a config.
+
+    The test pipeline's fixed-size resize (``keep_ratio=False``: mmcv's
+    ``Resize`` or a subclass of it, such as ``ResizeWithLandmarks``) gives
+    the size every image is brought to; ``model.data_preprocessor.size``
+    the size batches are padded to. A config that has both must have them
+    equal (else the images would be padded: the tools would count, export
+    or time one size and inference resize to another).
+
+    Args:
+        cfg (Config): A model config.
+
+    Returns:
+        tuple[int, int]: Height and width.
+
+    Raises:
+        ValueError: Neither is set, or the two disagree.
+    """
+    resized = None
+    pipeline = cfg.get('test_dataloader', {}).get('dataset',
+                                                  {}).get('pipeline', [])
+    for transform in pipeline:
+        transform_cls = TRANSFORMS.get(transform.get('type', ''))
+        if (isinstance(transform_cls, type)
+                and issubclass(transform_cls, Resize)
+                and not transform.get('keep_ratio', False)
+                and transform.get('scale') is not None):
+            w, h = transform['scale']  # mmcv's scale is (w, h)
+            resized = (int(h), int(w))
+            break
+    padded = cfg.get('model', {}).get('data_preprocessor', {}).get('size')
+    padded = None if padded is None else (int(padded[0]), int(padded[1]))
+    if resized and padded and resized != padded:
+        raise ValueError(
+            f'the test pipeline resizes to {resized[0]}x{resized[1]} (h x w) '
+            f'but model.data_preprocessor.size is {padded[0]}x{padded[1]}; '
+            'set both to the network input size')
+    size = resized or padded
+    if size is None:
+        raise ValueError(
+            'cannot tell the network input size: no fixed-size resize '
+            '(Resize or ResizeWithLandmarks with keep_ratio=False) in the '
+            'test pipeline and no model.data_preprocessor.size')
+    return size

@@ -26,7 +26,7 @@ import torch
 from mmengine.config import DictAction
 from mmseg.structures import SegDataSample
 
-from segface_mmseg.apis import build_segmentor
+from segface_mmseg.apis import build_segmentor, network_input_size
 
 DTYPES = {'fp32': None, 'fp16': torch.float16, 'bf16': torch.bfloat16}
 
@@ -111,7 +111,7 @@ def main(argv=None):
         if args.shape:
             shape = (args.shape[0], args.shape[-1])
         else:
-            shape = tuple(int(s) for s in cfg.model.data_preprocessor.size)
+            shape = network_input_size(cfg)
         name = osp.splitext(osp.basename(config))[0]
         for dtype in args.dtype:
             seconds = measure(model, shape, args.device, dtype, args.warmup,

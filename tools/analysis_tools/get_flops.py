@@ -30,7 +30,7 @@ import torch
 from mmengine.config import DictAction
 from torch.utils.flop_counter import FlopCounterMode, sdpa_flop_count
 
-from segface_mmseg.apis import build_segmentor
+from segface_mmseg.apis import build_segmentor, network_input_size
 
 
 def parse_args(argv=None):
@@ -145,11 +145,10 @@ def complexity(model, shape, counter='torch'):
 def network_shape(cfg, shape=None):
     if shape:
         return (shape[0], shape[-1])
-    size = cfg.model.data_preprocessor.get('size')
-    if size is None:
-        raise SystemExit('no data_preprocessor.size in the config: '
-                         'pass --shape')
-    return (int(size[0]), int(size[1]))
+    try:
+        return network_input_size(cfg)
+    except ValueError as error:
+        raise SystemExit(f'{error}: pass --shape')
 
 
 def main(argv=None):

@@ -29,7 +29,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmengine.config import DictAction
 
-from segface_mmseg.apis import build_segmentor
+from segface_mmseg.apis import build_segmentor, network_input_size
 from segface_mmseg.engine import CheckpointError
 from segface_mmseg.utils import atomic_output
 
@@ -106,15 +106,6 @@ def parse_args(argv=None):
         action=DictAction,
         help='override settings of the config, key=value')
     return parser.parse_args(argv)
-
-
-def default_shape(cfg):
-    """``(H, W)`` of the config's network input."""
-    size = cfg.model.data_preprocessor.get('size')
-    if size is None:
-        raise ValueError('the config has no data_preprocessor.size; '
-                         'pass --shape H W')
-    return int(size[0]), int(size[1])
 
 
 def export(model,
@@ -266,7 +257,10 @@ def main(argv=None):
     except (CheckpointError, FileNotFoundError) as error:
         raise SystemExit(f'error: {error}')
     if args.shape is None:
-        shape = default_shape(cfg)
+        try:
+            shape = network_input_size(cfg)
+        except ValueError as error:
+            raise SystemExit(f'error: {error}; pass --shape H W')
     elif len(args.shape) in (1, 2):
         shape = (args.shape[0], args.shape[-1])
     else:

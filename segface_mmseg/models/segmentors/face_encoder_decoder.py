@@ -11,6 +11,7 @@ from mmseg.utils import OptConfigType, OptSampleList, SampleList, add_prefix
 from torch import Tensor
 
 from ..utils.face_warp import FaceWarp
+from .network_frame import to_network_frame
 
 _ALIGN_DEFAULTS = dict(warp_factor=0.8, face_scale=1.0)
 
@@ -205,19 +206,11 @@ class FaceEncoderDecoder(EncoderDecoder):
         """
         if data_samples is None:
             return super().postprocess_result(seg_logits, data_samples)
-        _, _, h, w = seg_logits.shape
-        net_preds = []
-        for i, data_sample in enumerate(data_samples):
-            meta = data_sample.metainfo
-            left, right, top, bottom = meta.get(
-                'img_padding_size', meta.get('padding_size', [0] * 4))
-            pred = seg_logits[i, :, top:h - bottom, left:w - right].argmax(
+        net_preds = [
+            to_network_frame(logits, sample.metainfo).argmax(
                 dim=0, keepdim=True)
-            if meta.get('flip', False):
-                flip_dim = 2 if meta.get('flip_direction') == 'horizontal' \
-                    else 1
-                pred = pred.flip(dims=(flip_dim, ))
-            net_preds.append(pred)
+            for logits, sample in zip(seg_logits, data_samples)
+        ]
         data_samples = super().postprocess_result(seg_logits, data_samples)
         for data_sample, pred in zip(data_samples, net_preds):
             data_sample.net_pred_sem_seg = PixelData(data=pred)

@@ -9,6 +9,8 @@ from mmseg.structures import SegDataSample
 from mmseg.utils import SampleList
 from torch import Tensor, nn
 
+from .network_frame import to_network_frame
+
 
 @MODELS.register_module()
 class FaceFlipTTAModel(BaseTTAModel):
@@ -72,23 +74,17 @@ class FaceFlipTTAModel(BaseTTAModel):
         # B x N x H x W at the padded network input size
         seg_logits = self.module.inference(data['inputs'], metas)
         swap = self._swap_index(seg_logits.shape[1]).to(seg_logits.device)
-        flipped = []
         for i, meta in enumerate(metas):
-            flip = bool(meta.get('flip', False))
-            if flip and meta.get('flip_direction') != 'horizontal':
+            if not meta.get('flip', False):
+                continue
+            if meta.get('flip_direction') != 'horizontal':
                 raise ValueError('FaceFlipTTAModel handles horizontal flips '
                                  f'only, got {meta.get("flip_direction")!r}')
-            flipped.append(flip)
-            if flip:
-                seg_logits[i] = seg_logits[i, swap]
-        _, _, h, w = seg_logits.shape
-        net_logits = []
-        for i, meta in enumerate(metas):
-            left, right, top, bottom = meta.get(
-                'img_padding_size', meta.get('padding_size', [0] * 4))
-            logits = seg_logits[i, :, top:h - bottom, left:w - right]
-            net_logits.append(
-                logits.flip(dims=(2, )) if flipped[i] else logits)
+            seg_logits[i] = seg_logits[i, swap]
+        net_logits = [
+            to_network_frame(logits, meta)
+            for logits, meta in zip(seg_logits, metas)
+        ]
         samples = self.module.postprocess_result(seg_logits, samples)
         for sample, logits in zip(samples, net_logits):
             sample.net_seg_logits = PixelData(data=logits)
