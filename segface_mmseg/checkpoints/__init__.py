@@ -1,7 +1,12 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """Official SegFace checkpoints: their layout, reading them, converting
-them to mmseg."""
+them to mmseg; carrying any SegFace checkpoint over to another class list."""
 from .backbone_keys import convert_backbone, unfold_order
+from .class_transfer import (CLASS_TOKENS_KEY, NEW_CLASS_INITS,
+                             checkpoint_classes, resolve_class_sources,
+                             transfer_checkpoint, transfer_class_tokens,
+                             transfer_classes)
+from .known_class_mappings import KNOWN_MAPPINGS, ClassMapping
 from .official_file import (as_mmseg_checkpoint, convert_official_checkpoint,
                             convert_official_file, dataset_meta,
                             is_official_checkpoint, load_official_state_dict,
@@ -24,5 +29,8 @@ __all__ = [
     'load_official_state_dict', 'release_of', 'ConversionError',
     'check_official_keys', 'convert_backbone', 'convert_head',
     'convert_segface_state_dict', 'detect_backbone', 'detect_num_classes',
-    'unfold_order'
+    'unfold_order', 'CLASS_TOKENS_KEY', 'NEW_CLASS_INITS',
+    'checkpoint_classes', 'resolve_class_sources', 'transfer_checkpoint',
+    'transfer_class_tokens', 'transfer_classes', 'KNOWN_MAPPINGS',
+    'ClassMapping'
 ]
