@@ -30,6 +30,13 @@ class SegFaceHead(BaseDecodeHead):
         upscale_act_cfg (dict): Activation of the upscaling. Default: GELU.
         hypernet_num_layers (int): Linear layers of the hypernetwork MLP.
             Default: 3.
+        token_upscaling (bool): Upscale and classify on the token layout,
+            in chunks (:meth:`_upscale_and_classify`); False runs the
+            official computation on the B x C x h x w map. Same outputs and
+            gradients. Default: True.
+        upscale_chunk_tokens (int): Tokens per chunk of the token-layout
+            upscaling (whole token rows; at least one row). Default: 2048
+            (16 rows of a 512 input, about 4 MB per chunk in fp32).
         dropout_ratio (float): Unused (no dropout in SegFace); kept for
             :class:`BaseDecodeHead`. Default: 0.
         init_cfg (dict, optional): Initialization config. Default: None
@@ -48,6 +55,8 @@ class SegFaceHead(BaseDecodeHead):
                      mlp_dim=2048),
                  upscale_act_cfg: ConfigType = dict(type='GELU'),
                  hypernet_num_layers: int = 3,
+                 token_upscaling: bool = True,
+                 upscale_chunk_tokens: int = 2048,
                  dropout_ratio: float = 0.0,
                  init_cfg=None,
                  **kwargs) -> None:
@@ -64,6 +73,11 @@ class SegFaceHead(BaseDecodeHead):
             raise ValueError(f'SegFaceHead: transformer embedding_dim '
                              f'({embedding_dim}) must equal channels '
                              f'({self.channels})')
+        if upscale_chunk_tokens < 1:
+            raise ValueError('SegFaceHead: upscale_chunk_tokens must be '
+                             f'positive, got {upscale_chunk_tokens}')
+        self.token_upscaling = token_upscaling
+        self.upscale_chunk_tokens = upscale_chunk_tokens
         # BaseDecodeHead's 1x1 classifier is replaced by the class tokens
         delattr(self, 'conv_seg')
 
@@ -113,13 +127,24 @@ class SegFaceHead(BaseDecodeHead):
 
     def _upscale_and_classify(self, image_tokens: Tensor,
                               class_vectors: Tensor, h: int, w: int) -> Tensor:
-        """``output_upscaling`` and the logits, computed on the token layout.
+        """``output_upscaling`` and the logits, on the token layout, in
+        cache-sized chunks.
 
-        A transposed convolution with kernel 2 and stride 2 maps each input
-        pixel to its own 2 x 2 output pixels, so it is one matmul on the
-        B x hw x C tokens (no transposes to B x C x h x w and back); the
-        LayerNorm2d becomes a LayerNorm over the last dimension. The sub-pixel
-        order is undone once, on the logits.
+        With ``token_upscaling=False``, and when traced (ONNX export), this
+        is :meth:`_upscale_and_classify_plain` (the official computation on
+        the B x C x h x w map). The fast path computes the same numbers:
+
+        - a transposed convolution with kernel 2 and stride 2 maps each input
+          pixel to its own 2 x 2 output pixels, so it is one matmul on pixel
+          rows (:meth:`_transposed_conv_as_matmul`), and LayerNorm2d a
+          LayerNorm over the last dimension;
+        - every step is per pixel, so it runs on chunks of about
+          ``upscale_chunk_tokens`` tokens (whole token rows, one image at a
+          time): the 4x and 16x larger maps of a chunk stay in the CPU's
+          cache and per-image time does not grow with the batch;
+        - the second transposed conv runs once per output row parity ``k``,
+          which puts each output row's pixels next to each other: the
+          logits need no sub-pixel permute.
 
         Args:
             image_tokens (Tensor): B x hw x C.
@@ -128,23 +153,83 @@ class SegFaceHead(BaseDecodeHead):
             w (int): Width of the token grid.
 
         Returns:
-            Tensor: B x N x 4h x 4w logits, equal to applying
-            ``output_upscaling`` to the B x C x h x w map.
+            Tensor: B x N x 4h x 4w logits.
+        """
+        if not self.token_upscaling or torch.jit.is_tracing():
+            # a traced graph (the ONNX export) would fix the loops below to
+            # the traced batch and size
+            return self._upscale_and_classify_plain(image_tokens,
+                                                    class_vectors, h, w)
+        b, n = class_vectors.shape[:2]
+        tokens = image_tokens.view(b, h, w, -1)
+        rows = max(1, min(h, self.upscale_chunk_tokens // w))
+        logits = image_tokens.new_empty(
+            b, n, 4 * h, 4 * w, dtype=class_vectors.dtype)
+        for i in range(b):
+            for top in range(0, h, rows):
+                # written while the chunk is in the cache
+                logits[i, :, 4 * top:4 * (top + rows)] = self._upscale_rows(
+                    tokens[i, top:top + rows], class_vectors[i])
+        return logits
+
+    def _upscale_rows(self, tokens: Tensor, class_vectors: Tensor) -> Tensor:
+        """Logits of ``r`` token rows of one image.
+
+        Args:
+            tokens (Tensor): r x w x C.
+            class_vectors (Tensor): N x C/8.
+
+        Returns:
+            Tensor: N x 4r x 4w, output row ``4y + 2i + k`` and column
+            ``4x + 2j + l`` from token (y, x), sub-pixel (i, j) of the first
+            transposed conv and (k, l) of the second.
         """
         conv1, norm, act1, conv2, act2 = self.output_upscaling
-        b, n = class_vectors.shape[:2]
-        # (B h w i j) x C/4 for the 2 x 2 sub-pixels (i, j) of each token
-        x = self._transposed_conv_as_matmul(image_tokens, conv1)
+        r, w = tokens.shape[:2]
+        # (r w i j) x C/4 -> LayerNorm, activation
+        x = self._transposed_conv_as_matmul(tokens, conv1)
         x = act1(
             F.layer_norm(x, norm.weight.shape, norm.weight, norm.bias,
                          norm.eps))
-        # (B h w i j k l) x C/8 for the sub-pixels (k, l) of each of those
-        x = act2(self._transposed_conv_as_matmul(x, conv2))
-        # B x N x (h w i j k l), then pixel (4y + 2i + k, 4x + 2j + l)
-        logits = class_vectors @ x.view(b, -1, x.shape[-1]).transpose(1, 2)
-        logits = logits.view(b, n, h, w, 2, 2, 2, 2)
-        logits = logits.permute(0, 1, 2, 4, 6, 3, 5, 7)
-        return logits.reshape(b, n, 4 * h, 4 * w)
+        # rows in image order: (r i) x (w j) x C/4 = 2r x 2w pixels
+        x = x.view(r, w, 2, 2, -1).permute(0, 2, 1, 3,
+                                           4).reshape(4 * r * w, -1)
+        c_mid, c_out = conv2.weight.shape[:2]
+        rows = []
+        for k in range(2):
+            # output row parity k: (2r) x (2w l) x C/8, i.e. 2r full rows
+            weight = conv2.weight[:, :,
+                                  k].permute(0, 2,
+                                             1).reshape(c_mid, 2 * c_out)
+            y = act2(torch.addmm(conv2.bias.repeat(2), x, weight))
+            rows.append(
+                (class_vectors @ y.view(-1, c_out).t()).view(-1, 2 * r, 4 * w))
+        # N x 2r x (k) x 4w -> N x 4r x 4w
+        logits = torch.stack(rows, dim=2)
+        return logits.view(class_vectors.shape[0], 4 * r, 4 * w)
+
+    def _upscale_and_classify_plain(self, image_tokens: Tensor,
+                                    class_vectors: Tensor, h: int,
+                                    w: int) -> Tensor:
+        """The official computation: ``output_upscaling`` on the
+        B x C x h x w map, then one dot product per class and pixel.
+
+        Args:
+            image_tokens (Tensor): B x hw x C.
+            class_vectors (Tensor): B x N x C/8.
+            h (int): Height of the token grid.
+            w (int): Width of the token grid.
+
+        Returns:
+            Tensor: B x N x 4h x 4w logits.
+        """
+        b, _, c = image_tokens.shape
+        # B x hw x C -> B x C x h x w -> B x C/8 x 4h x 4w
+        upscaled = self.output_upscaling(
+            image_tokens.transpose(1, 2).reshape(b, c, h, w))
+        # B x N x C/8 @ B x C/8 x 16hw -> B x N x 4h x 4w
+        logits = class_vectors @ upscaled.flatten(2)
+        return logits.view(b, -1, 4 * h, 4 * w)
 
     @staticmethod
     def _transposed_conv_as_matmul(x: Tensor,

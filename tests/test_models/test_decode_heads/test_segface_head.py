@@ -88,3 +88,38 @@ def test_autocast_bf16_inference_matches_fp32():
     assert error < 0.05
     agree = (mixed.argmax(1) == fp32.argmax(1)).float().mean()
     assert agree > 0.9
+
+
+@pytest.mark.parametrize('chunk_tokens', [1, 7, 2048])
+def test_token_upscaling_equals_its_plain_twin(chunk_tokens):
+    """The chunked token-layout upscaling (``token_upscaling=True``) and the
+    official ``output_upscaling`` on the B x C x h x w map
+    (``token_upscaling=False``): same logits and gradients, for chunks of
+    one token row, of several rows that do not divide the grid, and of the
+    whole grid."""
+    torch.manual_seed(0)
+    head = _head(7, upscale_chunk_tokens=chunk_tokens).train()
+    plain = _head(7, token_upscaling=False).train()
+    plain.load_state_dict(head.state_dict())
+    x = torch.randn(2, 256, 9, 5)
+    upstream = torch.randn(2, 7, 36, 20)
+    outs, grads = [], []
+    for model in (head, plain):
+        logits = model((x, ))
+        (logits * upstream).sum().backward()
+        outs.append(logits)
+        grads.append({n: p.grad for n, p in model.named_parameters()})
+    torch.testing.assert_close(outs[0], outs[1], rtol=0, atol=1e-5)
+    assert grads[0].keys() == grads[1].keys()
+    for name in grads[0]:
+        torch.testing.assert_close(
+            grads[0][name], grads[1][name], rtol=1e-4, atol=1e-4, msg=name)
+    # and both equal the restated official computation
+    with torch.no_grad():
+        torch.testing.assert_close(
+            plain.eval()((x, )), reference_head(plain, x), rtol=0, atol=1e-4)
+
+
+def test_bad_upscale_chunk():
+    with pytest.raises(ValueError, match='upscale_chunk_tokens'):
+        _head(3, upscale_chunk_tokens=0)
