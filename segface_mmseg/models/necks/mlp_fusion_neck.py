@@ -87,10 +87,18 @@ class MLPFusionNeck(BaseModule):
         5 ms (Swin-B) on one CPU core, 1% and 0.2% of the model's forward at
         512 (``benchmarks/neck_folding.py``).
 
+        Composed in fp32 under mixed precision too (autocast would round
+        both factors to bf16/fp16 first); the convolutions that apply them
+        still run in the autocast dtype.
+
         Returns:
             list[tuple[Tensor, Tensor]]: ``channels x C_i`` weights and
             ``channels`` biases, finest level first.
         """
+        with torch.autocast(self.fuse_conv.weight.device.type, enabled=False):
+            return self._compose_folded_weights()
+
+    def _compose_folded_weights(self) -> List[Tuple[Tensor, Tensor]]:
         num_levels = len(self.in_channels)
         fuse = self.fuse_conv.weight.flatten(1)  # C x (L * C)
         folded = []

@@ -40,11 +40,20 @@ class PositionEmbeddingRandom(nn.Module):
         return torch.cat([torch.sin(coords), torch.cos(coords)], dim=-1)
 
     def forward(self, size: Tuple[int, int]) -> Tensor:
-        """Encode the pixel centres of an h x w grid.
+        """Encode the pixel centres of an h x w grid, always in fp32.
+
+        Under mixed precision (autocast) the matmul would run in bf16/fp16:
+        phases of up to about 20 radians, rounded to 8 (bf16) mantissa bits,
+        are off by up to 0.1 rad; computed in fp32 they are exact.
 
         Returns:
-            Tensor: 2 * num_pos_feats x h x w.
+            Tensor: 2 * num_pos_feats x h x w, fp32.
         """
+        matrix = self.positional_encoding_gaussian_matrix
+        with torch.autocast(matrix.device.type, enabled=False):
+            return self._grid_encoding(size)
+
+    def _grid_encoding(self, size: Tuple[int, int]) -> Tensor:
         h, w = size
         matrix = self.positional_encoding_gaussian_matrix
         y_embed = (torch.arange(h, device=matrix.device, dtype=matrix.dtype) +

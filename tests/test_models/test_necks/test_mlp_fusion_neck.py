@@ -185,3 +185,21 @@ def test_bad_arguments():
     neck = MLPFusionNeck([8, 16])
     with pytest.raises(ValueError, match='expects 2 levels, got 1'):
         neck([torch.randn(1, 8, 4, 4)])
+
+
+def test_folded_weights_composed_in_fp32_under_mixed_precision():
+    torch.manual_seed(0)
+    neck = MLPFusionNeck([8, 16, 24, 32], channels=64)
+    fp32 = neck.folded_weights()
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        mixed = neck.folded_weights()
+        # the levels are still applied in bf16
+        x = [
+            torch.randn(1, c, 8 >> i, 8 >> i)
+            for i, c in enumerate([8, 16, 24, 32])
+        ]
+        out, = neck(x)
+    assert out.dtype == torch.bfloat16
+    for (w, b), (w32, b32) in zip(mixed, fp32):
+        assert w.dtype == b.dtype == torch.float32
+        assert torch.equal(w, w32) and torch.equal(b, b32)

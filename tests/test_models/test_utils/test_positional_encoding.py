@@ -28,3 +28,19 @@ def test_frequencies_are_a_persistent_buffer():
     pe = PositionEmbeddingRandom(128)
     assert 'positional_encoding_gaussian_matrix' in pe.state_dict()
     assert list(pe.parameters()) == []
+
+
+def test_fp32_under_mixed_precision():
+    """Autocast would run the frequency matmul in bf16 (phase errors of
+    about 0.1 rad); the encoding stays the fp32 one."""
+    torch.manual_seed(0)
+    pe = PositionEmbeddingRandom(128)
+    fp32 = pe((32, 48))
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        mixed = pe((32, 48))
+        # what the matmul alone gives under autocast
+        coords = torch.rand(32 * 48, 2) * 2 - 1
+        phases = coords @ pe.positional_encoding_gaussian_matrix
+    assert phases.dtype == torch.bfloat16
+    assert mixed.dtype == torch.float32
+    assert torch.equal(mixed, fp32)
