@@ -19,6 +19,10 @@ Examples::
         --batch-sizes 1 --threads 1
     # one training step (forward, loss, backward, AdamW)
     python -m benchmarks.latency --train --batch-sizes 4 --size 256
+    # with bf16 autocast and ONNX Runtime (the exported model) columns,
+    # each checked against the reference first (bf16: within 5% of the
+    # largest logit, with the share of equal labels; ONNX Runtime: 1e-4)
+    python -m benchmarks.latency --bf16 --onnx --batch-sizes 1
 """
 import argparse
 import copy
@@ -34,6 +38,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from segface_mmseg.apis import build_segmentor, network_input_size
 from tests.reference import reference_forward, reference_loss
+from .runtimes import ONNXRuntimeModel, bf16_forward
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEFAULT_CONFIGS = [
@@ -54,6 +59,20 @@ def parse_args():
     parser.add_argument(
         '--train', action='store_true', help='time a training step')
     parser.add_argument('--tolerance', type=float, default=1e-4)
+    parser.add_argument(
+        '--bf16',
+        action='store_true',
+        help='add the bf16 autocast column (inference)')
+    parser.add_argument(
+        '--onnx',
+        action='store_true',
+        help='add the ONNX Runtime column: the model exported by '
+        'tools/deployment/pytorch2onnx.py (inference)')
+    parser.add_argument(
+        '--bf16-tolerance',
+        type=float,
+        default=0.05,
+        help='largest bf16 logit difference, relative to the largest logit')
     parser.add_argument('--out', help='also write the table (markdown) here')
     return parser.parse_args()
 
@@ -64,7 +83,7 @@ def build(config, size):
     model, cfg, _ = build_segmentor(path)
     size = size or network_input_size(cfg)[0]
     name = osp.splitext(osp.basename(config))[0]
-    return model, size, name
+    return model, cfg, size, name
 
 
 def gmacs(model, fn):
@@ -80,33 +99,58 @@ def gmacs(model, fn):
     return counter.get_total_flops() / 2e9
 
 
-def timed_pair(fast, slow, repeat, warmup):
-    """Median seconds of ``fast`` and ``slow``, run alternately."""
-    times = ([], [])
+def timed(fns, repeat, warmup):
+    """Median seconds of each of ``fns``, run in turn (interleaved)."""
+    times = [[] for _ in fns]
     for i in range(warmup + repeat):
-        for fn, store in zip((fast, slow), times):
+        for fn, store in zip(fns, times):
             start = time.perf_counter()
             fn()
             if i >= warmup:
                 store.append(time.perf_counter() - start)
-    return statistics.median(times[0]), statistics.median(times[1])
+    return [statistics.median(t) for t in times]
 
 
-def inference_row(model, inputs, args):
+def timed_pair(fast, slow, repeat, warmup):
+    """Median seconds of ``fast`` and ``slow``, run alternately."""
+    return tuple(timed((fast, slow), repeat, warmup))
+
+
+def _check(name, logits, ref, tolerance):
+    """Max abs difference to ``ref``; an error above ``tolerance``."""
+    diff = (logits.float() - ref).abs().max().item()
+    if diff > tolerance:
+        raise RuntimeError(f'{name} logits differ from the reference by '
+                           f'{diff:.2e} > {tolerance:.1e}')
+    return diff
+
+
+def inference_row(model, inputs, args, extra=()):
+    """Times of the plugin and the reference (then ``extra``, a sequence
+    of ``(name, forward)``), GMACs and the checked differences."""
     model.eval()
     with torch.no_grad():
-        ours = model(inputs, mode='tensor')
         ref = reference_forward(model, inputs)
-        diff = (ours - ref).abs().max().item()
-        if diff > args.tolerance:
-            raise RuntimeError(f'logits differ by {diff:.2e} > '
-                               f'{args.tolerance:.0e}')
+        diffs = [
+            _check('plugin', model(inputs, mode='tensor'), ref, args.tolerance)
+        ]
+        for name, forward in extra:
+            logits = forward(inputs)
+            tolerance = args.tolerance
+            if name == 'bf16':
+                tolerance = args.bf16_tolerance * ref.abs().max().item()
+            diffs.append(_check(name, logits, ref, tolerance))
+            if name == 'bf16':  # and the share of equal labels
+                diffs.append(
+                    (logits.argmax(1) == ref.argmax(1)).float().mean().item())
         macs = (gmacs(model, lambda: model(inputs[:1], mode='tensor')),
                 gmacs(model, lambda: reference_forward(model, inputs[:1])))
-        t = timed_pair(lambda: model(inputs, mode='tensor'),
-                       lambda: reference_forward(model, inputs), args.repeat,
-                       args.warmup)
-    return t, macs, diff
+        fns = [
+            lambda: model(inputs, mode='tensor'),
+            lambda: reference_forward(model, inputs)
+        ] + [lambda forward=forward: forward(inputs) for _, forward in extra]
+        t = timed(fns, args.repeat, args.warmup)
+    return t, macs, diffs
 
 
 def train_row(model, inputs, args):
@@ -138,21 +182,55 @@ def train_row(model, inputs, args):
         optims[1].step()
 
     t = timed_pair(ours, ref, args.repeat, args.warmup)
-    return t, (float('nan'), float('nan')), float('nan')
+    return t, (float('nan'), float('nan')), [float('nan')]
+
+
+def _extra_header(args):
+    columns = []
+    if args.bf16:
+        columns += [
+            'bf16 ms', 'bf16 ratio', 'bf16 max abs diff', 'bf16 same labels'
+        ]
+    if args.onnx:
+        columns += ['ONNX RT ms', 'ONNX RT ratio', 'ONNX RT max abs diff']
+    return columns
+
+
+def _extra_cells(times, diffs, ref, args):
+    cells = []
+    times, diffs = list(times), list(diffs)
+    if args.bf16:
+        t = times.pop(0)
+        cells += [
+            f'{t * 1e3:.0f}', f'{t / ref:.2f}x', f'{diffs.pop(0):.1e}',
+            f'{100 * diffs.pop(0):.2f}%'
+        ]
+    if args.onnx:
+        t = times.pop(0)
+        cells += [f'{t * 1e3:.0f}', f'{t / ref:.2f}x', f'{diffs.pop(0):.1e}']
+    return cells
 
 
 def main():
     args = parse_args()
+    if args.train and (args.bf16 or args.onnx):
+        raise SystemExit('error: --bf16 and --onnx time inference only')
     rows = []
-    header = ('| model | size | batch | threads | ours ms | reference ms | '
-              'ours img/s | reference img/s | ours GMAC | reference GMAC | '
-              'ratio | max abs diff |')
+    columns = [
+        'model', 'size', 'batch', 'threads', 'ours ms', 'reference ms',
+        'ours img/s', 'reference img/s', 'ours GMAC', 'reference GMAC',
+        'ratio', 'max abs diff'
+    ] + _extra_header(args)
+    header = '| ' + ' | '.join(columns) + ' |'
+    rule = '|' + '---|' * len(columns)
     print(f'torch {torch.__version__}, {platform.processor() or "cpu"}, '
           f'{"training step" if args.train else "inference, fp32"}')
     print(header)
-    print('|' + '---|' * 12)
+    print(rule)
     for config in args.configs:
-        model, size, name = build(config, args.size)
+        model, cfg, size, name = build(config, args.size)
+        onnx_model = ONNXRuntimeModel(model.eval(), cfg,
+                                      size) if args.onnx else None
         for batch in args.batch_sizes:
             inputs = torch.randn(
                 batch,
@@ -162,19 +240,31 @@ def main():
                 generator=torch.Generator().manual_seed(0))
             for threads in args.threads:
                 torch.set_num_threads(threads)
-                row_fn = train_row if args.train else inference_row
-                (ours, ref), (mac_ours,
-                              mac_ref), diff = row_fn(model, inputs, args)
-                row = (f'| {name} | {size} | {batch} | {threads} | '
-                       f'{ours * 1e3:.0f} | {ref * 1e3:.0f} | '
-                       f'{batch / ours:.2f} | {batch / ref:.2f} | '
-                       f'{mac_ours:.2f} | {mac_ref:.2f} | '
-                       f'{ours / ref:.2f}x | {diff:.1e} |')
+                if args.train:
+                    times, macs, diffs = train_row(model, inputs, args)
+                else:
+                    extra = ([('bf16',
+                               bf16_forward(model))] if args.bf16 else []) + ([
+                                   ('ONNX RT', onnx_model.forward(threads))
+                               ] if args.onnx else [])
+                    times, macs, diffs = inference_row(model, inputs, args,
+                                                       extra)
+                ours, ref = times[:2]
+                cells = [
+                    name,
+                    str(size),
+                    str(batch),
+                    str(threads), f'{ours * 1e3:.0f}', f'{ref * 1e3:.0f}',
+                    f'{batch / ours:.2f}', f'{batch / ref:.2f}',
+                    f'{macs[0]:.2f}', f'{macs[1]:.2f}', f'{ours / ref:.2f}x',
+                    f'{diffs[0]:.1e}'
+                ] + _extra_cells(times[2:], diffs[1:], ref, args)
+                row = '| ' + ' | '.join(cells) + ' |'
                 print(row, flush=True)
                 rows.append(row)
     if args.out:
         with open(args.out, 'w') as f:
-            f.write('\n'.join([header, '|' + '---|' * 12] + rows) + '\n')
+            f.write('\n'.join([header, rule] + rows) + '\n')
 
 
 if __name__ == '__main__':
