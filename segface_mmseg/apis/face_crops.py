@@ -96,6 +96,27 @@ def transform_points(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
     return points @ matrix[:, :2].T + matrix[:, 2]
 
 
+def transform_landmarks(matrix: np.ndarray,
+                        landmarks: np.ndarray) -> np.ndarray:
+    """Landmarks of an image in the frame of its crop.
+
+    The matrix maps pixel indices (``cv2.warpAffine``'s convention: pixel
+    centres at integers); landmarks follow SegFace's (pixel edges at
+    integers, see ``resize_landmarks``), hence the half-pixel shifts. A
+    crop that only scales the image by ``k`` maps them to ``k * p``, as
+    resizing the image would.
+
+    Args:
+        matrix (np.ndarray): 2 x 3 image-to-crop matrix.
+        landmarks (np.ndarray): N x 2 (x, y) pixels of the image.
+
+    Returns:
+        np.ndarray: N x 2 float64 (x, y) pixels of the crop.
+    """
+    points = np.asarray(landmarks, dtype=np.float64)
+    return transform_points(matrix, points - 0.5) + 0.5
+
+
 def warp_crop(image: np.ndarray,
               matrix: np.ndarray,
               size: int,

@@ -10,10 +10,11 @@ import torch
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 
+from ..datasets.transforms.resize_with_landmarks import resize_landmarks
 from ..zoo import resolve_model
 from .build_segmentor import build_segmentor, load_config
 from .face_crops import (aligned_frame, box_frame, crop_side,
-                         image_to_crop_matrix, transform_points, warp_crop)
+                         image_to_crop_matrix, transform_landmarks, warp_crop)
 from .face_detectors import FaceDetection, build_face_detector
 from .image_io import load_image
 from .inference_config import (array_test_pipeline, model_dataset_meta,
@@ -274,12 +275,12 @@ class FaceParser:
 
     def _network_landmarks(self, landmarks: np.ndarray, matrix: np.ndarray,
                            crop_size: Tuple[int, int]) -> np.ndarray:
-        """Landmarks in the network-input frame of a crop (or image)."""
-        points = transform_points(matrix, landmarks)
+        """Landmarks in the network-input frame of a crop (or image), as
+        training maps them (``resize_landmarks``)."""
+        points = transform_landmarks(matrix, landmarks)
         net_h, net_w = self.input_size
         crop_h, crop_w = crop_size
-        scale = np.array([net_w / crop_w, net_h / crop_h])
-        return ((points + 0.5) * scale - 0.5).astype(np.float32)
+        return resize_landmarks(points, (net_w / crop_w, net_h / crop_h))
 
     def _parse_whole(self,
                      images: List[np.ndarray],

@@ -153,17 +153,19 @@ def test_landmarks_reach_the_model_in_the_network_frame(
 
     parser.model.test_step = spy
     parser.parse(_image(300, 400))
-    # crop [50, 250)^2 (side 200) -> 64 x 64: its edge maps to -0.5
-    expected = (points - 50) * SIZE / 200 - 0.5
+    # the crop [50, 250]^2 of pixel indices (side 200), i.e. [50.5, 250.5]
+    # in the landmarks' frame (pixel edges at integers) -> 64 x 64, scaled
+    # as training scales landmarks (p * s)
+    expected = (points - 50.5) * SIZE / 200
     np.testing.assert_allclose(seen[0], expected, atol=1e-4)
-    assert seen[0][0].tolist() == pytest.approx([31.5, 31.5])
+    assert seen[0][0].tolist() == pytest.approx([31.84, 31.84])
 
     # crop_mode='none': the whole 300 x 400 image, best face's points
     seen.clear()
     parser.crop_mode = 'none'
     labels = parser.parse(_image(300, 400))
     assert labels.shape == (300, 400)
-    expected = (points + 0.5) * np.array([SIZE / 400, SIZE / 300]) - 0.5
+    expected = points * np.array([SIZE / 400, SIZE / 300])
     np.testing.assert_allclose(seen[0], expected, atol=1e-4)
 
 

@@ -1,7 +1,30 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
+from typing import Sequence
+
 import numpy as np
 from mmseg.datasets.transforms import Resize
 from mmseg.registry import TRANSFORMS
+
+
+def resize_landmarks(landmarks: np.ndarray,
+                     scale_factor: Sequence[float]) -> np.ndarray:
+    """Landmarks of an image in the frame of the image resized.
+
+    SegFace's convention, as its LaPa loader scales the landmarks
+    (``landmarks * [R / w, R / h]``): pixel edges at integers, an image of
+    ``w`` pixels spans ``[0, w]``, so resizing multiplies. Training
+    (:class:`ResizeWithLandmarks`) and inference (``FaceParser``) both map
+    landmarks to the network input with it.
+
+    Args:
+        landmarks (np.ndarray): K x 2 (x, y) pixels.
+        scale_factor (Sequence[float]): ``(w_scale, h_scale)``.
+
+    Returns:
+        np.ndarray: K x 2 float32.
+    """
+    return (np.asarray(landmarks, np.float32) *
+            np.asarray(scale_factor, np.float32))
 
 
 @TRANSFORMS.register_module()
@@ -45,8 +68,6 @@ class ResizeWithLandmarks(Resize):
         """
         results = super().transform(results)
         if results.get('landmarks', None) is not None:
-            w_scale, h_scale = results['scale_factor']
-            results['landmarks'] = (
-                np.asarray(results['landmarks'], np.float32) *
-                np.array([w_scale, h_scale], np.float32))
+            results['landmarks'] = resize_landmarks(results['landmarks'],
+                                                    results['scale_factor'])
         return results
