@@ -12,6 +12,7 @@ from segface_mmseg.apis.build_segmentor import load_weights
 from segface_mmseg.checkpoints.class_transfer import CLASS_TOKENS_KEY
 from segface_mmseg.datasets import (CELEBAMASK_HQ_CLASSES, LAPA_CLASSES,
                                     write_classes_file)
+from ..official_weights import write_official_file
 from ..utils import REPO_ROOT, build_model, load_config, run_script, tool
 
 MOBILENET = 'segface/segface_mobilenetv3-l_8xb4-300e_celebamask-hq-512x512.py'
@@ -77,6 +78,21 @@ def test_preset_celebamask_hq_to_lapa(source, tmp_path):
     # LaPa u_lip (7) and l_lip (9) are CelebAMask-HQ 13 and 12
     assert torch.equal(tokens[7], state_dict[CLASS_TOKENS_KEY][13])
     assert torch.equal(tokens[9], state_dict[CLASS_TOKENS_KEY][12])
+
+
+def test_an_official_model_299_file_is_converted_first(tmp_path):
+    src = write_official_file(
+        str(tmp_path / 'mobilenet_celeba_512' / 'model_299.pt'))
+    out = str(tmp_path / 'lapa.pth')
+    _tool().main([src, out, '--preset', 'celebamask_hq-to-lapa'])
+    meta = load_weights(_model(11), out)
+    assert meta['dataset_meta']['classes'] == LAPA_CLASSES
+    # LaPa l_brow (2) is the official CelebAMask-HQ decoder's
+    # rightbro_token (label 6, l_brow)
+    official = torch.load(src, weights_only=True)['state_dict_backbone']
+    tokens = torch.load(out, weights_only=True)['state_dict'][CLASS_TOKENS_KEY]
+    assert torch.equal(tokens[2],
+                       official['face_decoder.rightbro_token.weight'][0])
 
 
 @pytest.mark.parametrize('args, message', [

@@ -19,9 +19,9 @@ plugin. Examples::
         segface_swinb_celeba_512.pth celeba_to_lapa.pth \\
         --preset celebamask_hq-to-lapa
 
-The source's class names come from its ``meta.dataset_meta`` (checkpoints
-of mmseg's Runner and of ``segface2mmseg.py`` have them) or
-``--src-classes``.
+SRC is any SegFace checkpoint (of mmseg's Runner, of ``segface2mmseg.py``)
+or an official ``model_299.pt`` (converted in memory). Its class names come
+from its ``meta.dataset_meta`` (all of these have them) or ``--src-classes``.
 """
 import argparse
 import os.path as osp
@@ -33,6 +33,7 @@ from segface_mmseg.checkpoints.class_transfer import (NEW_CLASS_INITS,
                                                       checkpoint_classes,
                                                       transfer_checkpoint)
 from segface_mmseg.checkpoints.known_class_mappings import KNOWN_MAPPINGS
+from segface_mmseg.checkpoints.official_file import as_mmseg_checkpoint
 from segface_mmseg.datasets import face_metainfo, read_classes_file
 from segface_mmseg.engine import CheckpointError, read_checkpoint
 from segface_mmseg.utils import ConversionError, atomic_output
@@ -127,6 +128,7 @@ def transfer_file(args) -> dict:
                               'another output file')
     checkpoint = read_checkpoint(args.src)
     try:
+        checkpoint = as_mmseg_checkpoint(checkpoint, args.src)
         meta, mapping, new = target_of(args, checkpoint)
         result = transfer_checkpoint(checkpoint, meta, mapping, new,
                                      args.new_init, args.seed,

@@ -36,8 +36,9 @@ class ClassTransferHook(Hook):
     and transfers nothing.
 
     Args:
-        checkpoint (str): The source checkpoint (any SegFace segmentor
-            checkpoint: converted official or trained with this plugin).
+        checkpoint (str): The source checkpoint: any SegFace segmentor
+            checkpoint (trained with this plugin or converted official), or
+            an official ``model_299.pt`` (converted in memory).
         mapping (dict[str, str | list[str]], optional): New class -> source
             class(es). Default: None.
         new_classes (Sequence[str]): Classes without a source. Default: ().
@@ -100,8 +101,10 @@ class ClassTransferHook(Hook):
         from ...checkpoints.class_transfer import (checkpoint_classes,
                                                    describe_sources,
                                                    transfer_classes)
+        from ...checkpoints.official_file import as_mmseg_checkpoint
         checkpoint = read_checkpoint(self.checkpoint)
         try:
+            checkpoint = as_mmseg_checkpoint(checkpoint, self.checkpoint)
             src_classes = tuple(
                 self.src_classes or checkpoint_classes(checkpoint))
             state_dict, sources = transfer_classes(
