@@ -1,11 +1,13 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """The official SegFace test loaders and evaluation, restated.
 
-Written from the protocol (SEGFACE_SPEC.md sections 5 and 6), on the raw
-downloads, with the libraries the official code uses (OpenCV to decode,
-torchvision's PIL transforms to resize and normalise), and nothing of this
-package: the tests compare the converters, the config pipelines, the data
-preprocessor and :class:`FaceParsingMetric` against it.
+Written from the official code (github.com/Kartik-3004/SegFace at 9416628:
+``datasets/{celebamask_hq,lapa,helen}.py``, ``test.py``, ``inference.py``;
+restated, not copied), on the raw downloads, with the libraries the
+official code uses (OpenCV to decode, torchvision's PIL transforms to
+resize and normalise), and nothing of this package: the tests compare the
+converters, the config pipelines, the data preprocessor and
+:class:`FaceParsingMetric` against it.
 
 Each loader returns what the official dataset gives the network for one
 test sample: the normalised 3 x R x R image tensor, the R x R label map

@@ -9,7 +9,8 @@ from .utils import CONFIG_DIR, all_config_paths, build_model, load_config
 
 CONFIGS = all_config_paths()
 
-# Official parameter counts (SEGFACE_SPEC 2.1, 19 classes) minus what the
+# Parameter counts of the official models (built from its network/models/,
+# 19 classes) minus what the
 # official model holds but never uses: Swin's final LayerNorm(1024) (2,048)
 # and, for Swin-V2, the key biases that torchvision zeroes in every forward
 # (sum of the 24 blocks' widths: 12,032).

@@ -20,7 +20,8 @@ from segface_mmseg.datasets.preparation import convert_helen, convert_lapa
 from ..data_generators import make_fake_helen, make_fake_lapa
 from ..utils import CONFIG_DIR, all_config_paths
 
-# SEGFACE_SPEC 5.1 / 5.2 / 5.3, by label id
+# the official class lists (datasets/{celebamask_hq,lapa,helen}.py of the
+# official code), by label id
 CELEBA_IDS = ('background neck skin cloth l_ear r_ear l_brow r_brow l_eye '
               'r_eye nose mouth l_lip u_lip hair eye_g hat ear_r neck_l')
 LAPA_IDS = 'background skin l_brow r_brow l_eye r_eye nose u_lip mouth ' \

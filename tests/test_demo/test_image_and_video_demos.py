@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from segface_mmseg.apis import FaceParser
+from ..test_apis.conftest import face_photo
 from ..utils import REPO_ROOT
-from .conftest import face_photo
 
 
 def _load_demo(name):

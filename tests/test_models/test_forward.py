@@ -6,7 +6,8 @@ from mmengine.optim import build_optim_wrapper
 
 from ..utils import build_model, demo_batch, load_config
 
-# one 512 config per backbone; channels as the official taps (SPEC 1.2)
+# one 512 config per backbone; channels of the levels the official model taps
+# (target_layer_names in its network/models/segface_celeb.py)
 BACKBONES = {
     'segface/segface_swin-b_8xb4-300e_celebamask-hq-512x512.py':
     [128, 256, 512, 1024],

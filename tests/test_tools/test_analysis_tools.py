@@ -37,7 +37,7 @@ def test_flops_match_the_official_model_mobilenetv3_512():
     get_flops = _tool('get_flops')
     model, _, _ = build_segmentor(MOBILENET)
     result = get_flops.complexity(model, (512, 512))
-    # the official model, same counter (SEGFACE_SPEC 2.1): 13.24 GMAC,
+    # the official model counted by the same counter: 13.24 GMAC,
     # 7,035,824 parameters
     assert result['params'] == 7_035_824
     assert result['macs_unfolded'] / 1e9 == pytest.approx(13.24, rel=0.01)
@@ -136,7 +136,7 @@ def test_metafile_lists_every_config_once():
 
 
 def test_metafile_results_are_the_papers():
-    # SEGFACE_SPEC 2.2: paper tables and the official README
+    # the paper's tables (arXiv 2412.08647) and the official README
     expected = {
         'segface_swin-b_8xb4-300e_celebamask-hq-512x512': (88.96, 81.55),
         'segface_mobilenetv3-l_8xb4-300e_celebamask-hq-512x512':

@@ -12,11 +12,11 @@ from PIL import Image
 from segface_mmseg.datasets.face_classes import CELEBAMASK_HQ_CLASSES
 from segface_mmseg.datasets.preparation import (convert_celebamask_hq,
                                                 convert_helen, convert_lapa,
-                                                merge_part_masks)
+                                                merge_part_masks, merge_parts)
 from segface_mmseg.datasets.preparation.celebamask_hq import PART_SUFFIXES
-from ..data_generators import (make_fake_celebamask_hq, make_fake_helen,
-                               make_fake_lapa)
-from ..utils import REPO_ROOT
+from ...data_generators import (make_fake_celebamask_hq, make_fake_helen,
+                                make_fake_lapa)
+from ...utils import REPO_ROOT
 
 
 def _read(path):
@@ -55,6 +55,18 @@ def test_merge_priority_by_hand(tmp_path):
             folder / f'02001_{part}.png')
     label = merge_part_masks(str(tmp_path), 2001, mask_size=2)
     np.testing.assert_array_equal(label, [[14, 2], [1, 1]])
+
+
+def test_merge_parts_in_memory_by_hand():
+    # the same rule on arrays (the demo's face generator uses it)
+    masks = dict(
+        hair=np.array([[1, 0], [0, 0]]),
+        neck=np.ones((2, 2)),
+        skin=np.array([[0, 255], [0, 0]]))
+    np.testing.assert_array_equal(
+        merge_parts(masks, (2, 2)), [[14, 2], [1, 1]])
+    with pytest.raises(ValueError, match="unknown part suffixes.*'teeth'"):
+        merge_parts(dict(teeth=np.ones((2, 2))), (2, 2))
 
 
 def test_celebamask_hq_conversion(tmp_path):
@@ -178,8 +190,8 @@ def test_lapa_conversion(tmp_path, nproc):
             np.testing.assert_array_equal(
                 _read(osp.join(out, 'ann_dir', split, f'{name}.png')),
                 fake['labels'][(split, name)])
-            # SEGFACE_SPEC 5.2: eyes mean(74, 104) and mean(83, 105), nose
-            # 54, mouth corners 84 and 90
+            # the official LaPa loader (datasets/lapa.py): eyes mean(74, 104)
+            # and mean(83, 105), nose 54, mouth corners 84 and 90
             p = fake['landmarks106'][(split, name)]
             expected = [[(p[74, 0] + p[104, 0]) / 2,
                          (p[74, 1] + p[104, 1]) / 2],
@@ -197,7 +209,8 @@ def test_helen_conversion_crops_as_the_official(tmp_path):
     summary = convert_helen(raw, out)
     assert summary['splits'] == {'train': 2, 'test': 1}
     assert _lines(osp.join(out, 'train.txt')) == ['100032540_1', '10405424_1']
-    # crops by hand (SEGFACE_SPEC 5.3) from the landmark boxes:
+    # crops by hand, as the official Helen loader (datasets/helen.py) cuts
+    # them from the landmark boxes:
     # (10, 20, 30, 44): size (21, 25), centre int(20.5, 32.5) = (20, 32),
     #   side int(25 * 1.2) = 30 -> (5, 17, 35, 47)
     # (-6, -4, 20, 18): size (27, 23), centre int(7.5, 7.5) = (7, 7),

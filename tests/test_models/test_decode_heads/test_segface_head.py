@@ -14,7 +14,8 @@ def _head(num_classes=19, **kwargs):
 @pytest.mark.parametrize('num_classes,expected', [(19, 3_509_888),
                                                   (11, 3_507_840)])
 def test_parameter_count_equals_official(num_classes, expected):
-    # SEGFACE_SPEC 2.1: face_decoder 3,509,888 (19 classes), 3,507,840 (11);
+    # the official face_decoder, counted on the official model
+    # (network/models/segface_*.py): 3,509,888 (19 classes), 3,507,840 (11);
     # the positional-encoding frequencies are a buffer, not a parameter
     head = _head(num_classes)
     assert sum(p.numel() for p in head.parameters()) == expected

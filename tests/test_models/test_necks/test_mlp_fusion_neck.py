@@ -21,7 +21,7 @@ def test_parameter_count_equals_official():
     neck = MLPFusionNeck(SWIN_B)
     projs = sum(p.numel() for p in neck.level_projs.parameters())
     fuse = sum(p.numel() for p in neck.fuse_conv.parameters())
-    # SEGFACE_SPEC 2.1: linear_c 492,544 and linear_fuse 262,144
+    # the official model's counts: linear_c 492,544 and linear_fuse 262,144
     assert projs == 492_544
     assert fuse == 262_144
     assert neck.fuse_conv.bias is None
