@@ -10,7 +10,8 @@ A failure removes the temporary file and leaves an existing target as it
 was. A process killed mid-write (kill -9, power loss) leaves its temporary
 file behind; the next write to the same target, or
 :func:`remove_stale_temporaries` on the folder, removes it once the process
-that wrote it is gone.
+that wrote it is gone. :func:`atomic_output_dir` does the same for a whole
+folder (a dataset drawn or written file by file), published in one rename.
 """
 import contextlib
 import os

@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-from segface_mmseg.utils import (atomic_output, atomic_write_bytes,
-                                 remove_stale_temporaries)
+from segface_mmseg.utils import (atomic_output, atomic_output_dir,
+                                 atomic_write_bytes, remove_stale_temporaries)
 from segface_mmseg.utils.atomic_files import temporary_path
 
 
@@ -68,3 +68,32 @@ def test_leftovers_of_dead_writers_are_removed_live_ones_kept(tmp_path):
     atomic_write_bytes(str(tmp_path / 'c.pth'), b'c')
     assert not (tmp_path / f'.c.pth.{dead}.segface-tmp.pth').exists()
     assert (tmp_path / f'.d.pth.{dead}.segface-tmp.pth').exists()
+
+
+def test_atomic_output_dir_publishes_whole_folders_only(tmp_path):
+    dead = _dead_pid()
+    # the leftover folder of a killed run is removed; the user's raw.tmp
+    # and another target's leftovers are kept
+    stale = tmp_path / f'.raw.{dead}.segface-tmp'
+    (stale / 'deep').mkdir(parents=True)
+    (stale / 'deep' / 'x.png').write_bytes(b'x')
+    kept = [tmp_path / 'raw.tmp', tmp_path / f'.other.{dead}.segface-tmp']
+    for folder in kept:
+        folder.mkdir()
+    with atomic_output_dir(str(tmp_path / 'raw')) as tmp:
+        assert os.listdir(tmp) == []
+        open(os.path.join(tmp, 'a.txt'), 'w').write('a')
+    assert (tmp_path / 'raw' / 'a.txt').read_text() == 'a'
+    assert not stale.exists()
+    assert all(folder.is_dir() for folder in kept)
+    # an existing folder is refused; a failure removes only its own folder
+    with pytest.raises(FileExistsError, match='already exists'):
+        with atomic_output_dir(str(tmp_path / 'raw')):
+            pass
+    with pytest.raises(RuntimeError, match='boom'):
+        with atomic_output_dir(str(tmp_path / 'new')) as tmp:
+            open(os.path.join(tmp, 'half.txt'), 'w').write('h')
+            raise RuntimeError('boom')
+    assert sorted(
+        os.listdir(tmp_path)) == sorted(['raw'] +
+                                        [folder.name for folder in kept])
