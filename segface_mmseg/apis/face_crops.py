@@ -117,6 +117,32 @@ def transform_landmarks(matrix: np.ndarray,
     return transform_points(matrix, points - 0.5) + 0.5
 
 
+def face_crop(box: np.ndarray, landmarks, align: bool, margin: float,
+              network_side: int) -> Tuple[np.ndarray, int]:
+    """The crop of one detected face: image-to-crop matrix and side.
+
+    Args:
+        box (np.ndarray): ``x1, y1, x2, y2``.
+        landmarks (np.ndarray, optional): ``(5, 2)`` points.
+        align (bool): Cut the rotated CelebA-HQ frame from the landmarks
+            (:func:`aligned_frame`) instead of an upright box crop.
+        margin (float): Box margin per side (see :func:`box_frame`).
+        network_side (int): Longer side of the network input.
+
+    Returns:
+        tuple: ``(2 x 3 matrix, S)``. The crop is sampled near the face's
+        own resolution, between the network's side and twice it; the
+        config's test pipeline then resizes it as in training.
+    """
+    if align and landmarks is None:
+        raise ValueError('crop_mode="align" needs a detector with '
+                         'landmarks (e.g. "mtcnn")')
+    frame = aligned_frame(landmarks) if align else box_frame(box, margin)
+    size = int(
+        round(min(max(crop_side(frame), network_side), 2 * network_side)))
+    return image_to_crop_matrix(frame, size), size
+
+
 def warp_crop(image: np.ndarray,
               matrix: np.ndarray,
               size: int,

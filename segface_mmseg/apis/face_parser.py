@@ -1,7 +1,6 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 import itertools
 import os
-import warnings
 from typing import (Callable, Iterable, Iterator, List, Optional, Sequence,
                     Tuple, Union)
 
@@ -10,23 +9,21 @@ import torch
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 
-from ..datasets.transforms.resize_with_landmarks import resize_landmarks
 from ..zoo import resolve_model
-from .build_segmentor import build_segmentor, load_config
-from .face_crops import (aligned_frame, box_frame, crop_side,
-                         image_to_crop_matrix, transform_landmarks, warp_crop)
+from .build_segmentor import load_config
 from .face_detectors import FaceDetection, build_face_detector
 from .image_io import load_image
-from .inference_config import (array_test_pipeline, model_dataset_meta,
+from .in_the_wild import InTheWildParsing
+from .inference_config import (array_test_pipeline, build_inference_model,
                                network_input_size)
-from .parsing_result import FacePaster, FaceRecord, ParsingResult
+from .parsing_result import ParsingResult
 
 ImageType = Union[str, os.PathLike, np.ndarray]
 CROP_MODES = ('auto', 'align', 'box', 'none')
 AMP_DTYPES = {'fp16': torch.float16, 'bf16': torch.bfloat16}
 
 
-class FaceParser:
+class FaceParser(InTheWildParsing):
     """Face parsing from a config and a checkpoint: image in, labels out.
 
     Without a detector the whole image is parsed, as a tight face crop
@@ -102,7 +99,7 @@ class FaceParser:
         cfg = load_config(config, cfg_options)
         self.cfg = cfg
         self.device = torch.device(device)
-        self.model = self._build_model(cfg, checkpoint)
+        self.model = build_inference_model(cfg, checkpoint, self.device)
         self.pipeline = array_test_pipeline(cfg)
         self.input_size = network_input_size(cfg)
         self.detector = (None if detector is None else
@@ -116,24 +113,6 @@ class FaceParser:
             self.model.extract_feat = torch.compile(self.model.extract_feat)
             head = self.model.decode_head
             head.forward = torch.compile(head.forward)
-
-    # -- construction -----------------------------------------------------
-    def _build_model(self, cfg: Config, checkpoint: Optional[str]):
-        if checkpoint is None:
-            warnings.warn('FaceParser: no checkpoint, the model has random '
-                          'weights')
-        model, _, meta = build_segmentor(cfg, checkpoint, self.device)
-        if checkpoint is not None and meta is None:
-            warnings.warn(f'{checkpoint}: no meta.dataset_meta; class '
-                          'names come from the config\'s dataset')
-        model.dataset_meta = model_dataset_meta(meta, cfg, checkpoint)
-        num_classes = model.decode_head.out_channels
-        num_names = len(model.dataset_meta['classes'])
-        if num_names != num_classes:
-            raise ValueError(f'{checkpoint or "config"}: {num_names} class '
-                             f'names for a model with {num_classes} outputs')
-        model.cfg = cfg
-        return model
 
     @property
     def dataset_meta(self) -> dict:
@@ -273,15 +252,6 @@ class FaceParser:
                 samples = self.model.test_step(pseudo_collate(batch))
             yield from samples
 
-    def _network_landmarks(self, landmarks: np.ndarray, matrix: np.ndarray,
-                           crop_size: Tuple[int, int]) -> np.ndarray:
-        """Landmarks in the network-input frame of a crop (or image), as
-        training maps them (``resize_landmarks``)."""
-        points = transform_landmarks(matrix, landmarks)
-        net_h, net_w = self.input_size
-        crop_h, crop_w = crop_size
-        return resize_landmarks(points, (net_w / crop_w, net_h / crop_h))
-
     def _parse_whole(self,
                      images: List[np.ndarray],
                      landmarks=None,
@@ -293,80 +263,6 @@ class FaceParser:
                 _softmax(s) if probs else None)
             for s in self._forward(zip(images, landmarks))
         ]
-
-    def _parse_in_the_wild(self, images: List[np.ndarray],
-                           probs: bool) -> List[ParsingResult]:
-        faces_per_image = [self.detect(img) for img in images]
-        if self.crop_mode == 'none':
-            return self._parse_whole_with_landmarks(images, faces_per_image,
-                                                    probs)
-
-        # 1. one crop per face, all images together (cut when needed)
-        jobs = [(index, face) + self._crop_geometry(face)
-                for index, faces in enumerate(faces_per_image)
-                for face in faces]
-
-        def crops():
-            for index, face, matrix, size in jobs:
-                yield (warp_crop(images[index], matrix,
-                                 size), None if face.landmarks is None else
-                       self._network_landmarks(face.landmarks, matrix,
-                                               (size, size)))
-
-        # 2. parse the crops; 3. paste each back
-        num_classes = len(self.classes)
-        pasters = [
-            FacePaster(img.shape[:2], num_classes, probs) for img in images
-        ]
-        records = [[] for _ in images]
-        for (index, face, matrix, _), sample in zip(jobs,
-                                                    self._forward(crops())):
-            crop_probs = sample.seg_logits.data.float().softmax(dim=0)
-            pasters[index].paste(crop_probs, matrix)
-            records[index].append(
-                FaceRecord(
-                    face, matrix,
-                    crop_probs.argmax(dim=0).to(torch.uint8).cpu().numpy(),
-                    crop_probs.cpu().numpy() if probs else None))
-        results = [p.result(r) for p, r in zip(pasters, records)]
-
-        # 4. images without faces
-        empty = [i for i, faces in enumerate(faces_per_image) if not faces]
-        if empty and self.if_no_face == 'whole':
-            whole = self._parse_whole([images[i] for i in empty], probs=probs)
-            for i, result in zip(empty, whole):
-                results[i] = result
-        return results
-
-    def _parse_whole_with_landmarks(self, images, faces_per_image, probs):
-        landmarks = []
-        for img, faces in zip(images, faces_per_image):
-            face = next((f for f in faces if f.landmarks is not None), None)
-            landmarks.append(None if face is None else self._network_landmarks(
-                face.landmarks, np.eye(2, 3), img.shape[:2]))
-        results = self._parse_whole(images, landmarks, probs)
-        for result, faces in zip(results, faces_per_image):
-            result.faces = [FaceRecord(face) for face in faces]
-        return results
-
-    def _crop_geometry(self, face: FaceDetection):
-        """Image-to-crop matrix and crop side for one face."""
-        # 'auto': models that align faces themselves (LaPa: align_cfg) get
-        # an upright crop, the others the CelebA-HQ frame when possible
-        align = self.crop_mode == 'align' or (
-            self.crop_mode == 'auto' and face.landmarks is not None
-            and getattr(self.model, 'align_cfg', None) is None)
-        if align and face.landmarks is None:
-            raise ValueError('crop_mode="align" needs a detector with '
-                             'landmarks (e.g. "mtcnn")')
-        frame = (
-            aligned_frame(face.landmarks) if align else box_frame(
-                face.box, self.margin))
-        # sample near the face's own resolution (at least the network's);
-        # the config's test pipeline then resizes it as in training
-        net = max(self.input_size)
-        size = int(round(min(max(crop_side(frame), net), 2 * net)))
-        return image_to_crop_matrix(frame, size), size
 
 
 def _softmax(sample) -> np.ndarray:

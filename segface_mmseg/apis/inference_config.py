@@ -2,15 +2,18 @@
 """What inference takes from a config and a checkpoint: class names and
 palette, the test pipeline for in-memory images, the network input size."""
 import copy
+import warnings
 from typing import Optional, Tuple
 
 import numpy as np
+import torch
 from mmcv.transforms import Resize
 from mmengine.config import Config
 from mmengine.dataset import Compose
 from mmseg.registry import DATASETS, TRANSFORMS
 
 from ..datasets.face_classes import FACE_PALETTE
+from .build_segmentor import build_segmentor
 
 
 def model_dataset_meta(meta: Optional[dict], cfg: Config,
@@ -104,3 +107,29 @@ def network_input_size(cfg: Config) -> Tuple[int, int]:
             '(Resize or ResizeWithLandmarks with keep_ratio=False) in the '
             'test pipeline and no model.data_preprocessor.size')
     return size
+
+
+def build_inference_model(cfg: Config, checkpoint: Optional[str],
+                          device: torch.device) -> torch.nn.Module:
+    """The config's segmentor in eval mode with the checkpoint's weights
+    (strictly loaded) and ``dataset_meta`` (its class names and palette, or
+    the config dataset's).
+
+    Raises:
+        ValueError: The class names do not match the model's outputs.
+    """
+    if checkpoint is None:
+        warnings.warn('FaceParser: no checkpoint, the model has random '
+                      'weights')
+    model, _, meta = build_segmentor(cfg, checkpoint, device)
+    if checkpoint is not None and meta is None:
+        warnings.warn(f'{checkpoint}: no meta.dataset_meta; class '
+                      'names come from the config\'s dataset')
+    model.dataset_meta = model_dataset_meta(meta, cfg, checkpoint)
+    num_classes = model.decode_head.out_channels
+    num_names = len(model.dataset_meta['classes'])
+    if num_names != num_classes:
+        raise ValueError(f'{checkpoint or "config"}: {num_names} class '
+                         f'names for a model with {num_classes} outputs')
+    model.cfg = cfg
+    return model

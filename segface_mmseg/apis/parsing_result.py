@@ -64,26 +64,31 @@ class ParsingResult:
 
 class FacePaster:
     """Pastes face crops' predictions into their image, per pixel taking
-    the face most sure it is not background.
+    the face most sure it is not background, and keeps one
+    :class:`FaceRecord` per face.
 
     Args:
         image_shape (tuple): ``(H, W)`` of the image.
         num_classes (int): ``C``.
-        keep_probs (bool): Also compose the ``C x H x W`` probabilities.
+        keep_probs (bool): Also keep the probabilities (``C x H x W`` for
+            the image, ``C x S x S`` for each crop).
     """
 
     def __init__(self, image_shape, num_classes: int,
                  keep_probs: bool) -> None:
         self.labels = np.zeros(image_shape, np.uint8)
         self.best = torch.full(image_shape, -1.0)
+        self.keep_probs = keep_probs
         self.probs = None
         if keep_probs:
             self.probs = torch.zeros((num_classes, ) + tuple(image_shape))
             self.probs[0] = 1.0
+        self.faces = []
 
-    def paste(self, crop_probs: torch.Tensor, matrix: np.ndarray) -> None:
-        """Paste one crop's ``C x S x S`` probabilities (image -> crop
-        ``matrix``)."""
+    def paste(self, face: FaceDetection, matrix: np.ndarray,
+              crop_probs: torch.Tensor) -> None:
+        """Paste one face's crop: its ``C x S x S`` probabilities and the
+        image -> crop ``matrix``."""
         (rows, cols), region, inside = unwarp_probs(crop_probs, matrix,
                                                     self.labels.shape)
         region, inside = region.cpu(), inside.cpu()
@@ -99,7 +104,12 @@ class FacePaster:
         if self.probs is not None:
             self.probs[:, rows, cols] = torch.where(take[None], region,
                                                     self.probs[:, rows, cols])
+        crop_probs = crop_probs.cpu()
+        self.faces.append(
+            FaceRecord(face, matrix,
+                       crop_probs.argmax(dim=0).to(torch.uint8).numpy(),
+                       crop_probs.numpy() if self.keep_probs else None))
 
-    def result(self, faces: List[FaceRecord]) -> ParsingResult:
+    def result(self) -> ParsingResult:
         probs = None if self.probs is None else self.probs.numpy()
-        return ParsingResult(self.labels, probs, faces)
+        return ParsingResult(self.labels, probs, self.faces)
