@@ -31,7 +31,7 @@ def parse_args():
     parser.add_argument('--config', default=DEMO)
     parser.add_argument(
         '--checkpoint', default='work_dirs/demo/best_mF1_iter_1000.pth')
-    parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--threads', type=int, default=1)
     parser.add_argument('--batch-size', type=int, default=8)
     return parser.parse_args()
 
