@@ -12,8 +12,8 @@ Examples::
 import argparse
 import sys
 
-from . import (config_command, convert_command, download_command,
-               list_command, parse_command)
+from . import (config_command, convert_command, download_command, list_command,
+               parse_command)
 
 COMMANDS = {
     'parse': parse_command,

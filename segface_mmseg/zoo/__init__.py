@@ -4,8 +4,7 @@ official weights downloaded from the hub, converted and cached."""
 from ..checkpoints.releases import (HF_FILENAME, HF_REPO, RELEASES, Release,
                                     hf_weights_url)
 from .configs import (config_file, config_root, get_config, mim_dir,
-                      model_names, packaged_configs, release_of_config,
-                      resolve_config)
+                      packaged_configs, release_of_config, resolve_config)
 from .hub import HubDownloadError, download_official
 from .pretrained import (cache_dir, converted_path, is_cached,
                          pretrained_checkpoint, resolve_model)
@@ -14,6 +13,6 @@ __all__ = [
     'HF_FILENAME', 'HF_REPO', 'RELEASES', 'HubDownloadError', 'Release',
     'cache_dir', 'config_file', 'config_root', 'converted_path',
     'download_official', 'get_config', 'hf_weights_url', 'is_cached',
-    'mim_dir', 'model_names', 'packaged_configs', 'pretrained_checkpoint',
+    'mim_dir', 'packaged_configs', 'pretrained_checkpoint',
     'release_of_config', 'resolve_config', 'resolve_model'
 ]

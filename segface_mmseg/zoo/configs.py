@@ -10,7 +10,7 @@ names are resolved here, to a file path that mmengine then loads as usual
 """
 import os
 import os.path as osp
-from typing import Dict, List, Optional, Union
+from typing import Dict, Optional, Union
 
 from mmengine.config import Config
 
@@ -52,12 +52,6 @@ def packaged_configs() -> Dict[str, str]:
             if name.endswith('.py'):
                 found[name[:-3]] = osp.relpath(osp.join(folder, name), root)
     return found
-
-
-def model_names() -> List[str]:
-    """Every name :func:`resolve_config` takes: the release names and the
-    config names."""
-    return sorted(RELEASES) + sorted(packaged_configs())
 
 
 def resolve_config(model: Union[str, os.PathLike]) -> str:
