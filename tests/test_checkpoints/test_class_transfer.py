@@ -4,9 +4,10 @@ touched; bad mappings refused with the name; the shipped mappings."""
 import pytest
 import torch
 
-from segface_mmseg.checkpoints.class_transfer import (
-    CLASS_TOKENS_KEY, checkpoint_classes, describe_sources,
-    resolve_class_sources, transfer_checkpoint, transfer_classes)
+from segface_mmseg.checkpoints import (CLASS_TOKENS_KEY, checkpoint_classes,
+                                       resolve_class_sources,
+                                       transfer_checkpoint, transfer_classes)
+from segface_mmseg.checkpoints.class_transfer import describe_sources
 from segface_mmseg.checkpoints.known_class_mappings import KNOWN_MAPPINGS
 from segface_mmseg.checkpoints.official_layout import (CELEBAMASK_HQ_TOKENS,
                                                        LAPA_TOKENS)
