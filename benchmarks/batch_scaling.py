@@ -2,8 +2,9 @@
 """Per-image inference time at batch 1 and at larger batches, side by side.
 
 Times ``model(inputs, mode='tensor')`` (eval, no_grad, fp32, random
-weights) at each batch size, interleaved in one process so that a shared
-machine slows them alike, and the larger batches also with
+weights) on the same images (as many as the largest batch) in batches of
+each size, interleaved in one process so that a shared machine slows them
+alike, and the larger batches also with
 ``inference_micro_batch=None`` (the whole batch in one pass, as before
 micro-batching). Checks first that the batched logits equal the per-image
 ones.
@@ -57,8 +58,14 @@ def main():
         runs += [(b, None) for b in args.batch_sizes if b > 1]
 
         def run(batch, setting):
+            """``largest`` images in batches of ``batch``: every setting
+            runs as long, so bursts of load on a shared machine weigh on
+            each alike."""
             model.inference_micro_batch = setting
-            return model(inputs[:batch], mode='tensor')
+            return torch.cat([
+                model(inputs[i:i + batch], mode='tensor')
+                for i in range(0, largest, batch)
+            ])
 
         with torch.no_grad():
             model.inference_micro_batch = None
@@ -66,7 +73,7 @@ def main():
                 model(inputs[i:i + 1], mode='tensor') for i in range(largest)
             ])
             for batch, setting in runs:
-                diff = (run(batch, setting) - single[:batch]).abs().max()
+                diff = (run(batch, setting) - single).abs().max()
                 if diff > 1e-4:
                     raise RuntimeError(f'batch {batch} ({setting}) differs '
                                        f'from per-image logits by {diff}')
@@ -77,7 +84,7 @@ def main():
                     run(batch, setting)
                     if i >= args.warmup:
                         times[(batch, setting)].append(
-                            (time.perf_counter() - start) / batch)
+                            (time.perf_counter() - start) / largest)
         model.inference_micro_batch = 'auto'
         name = osp.splitext(osp.basename(config))[0]
         base = statistics.median(times[(min(args.batch_sizes), 'auto')])
