@@ -238,8 +238,8 @@ class FaceEncoderDecoder(EncoderDecoder):
         if data_samples is None:
             return super().postprocess_result(seg_logits, data_samples)
         net_preds = [
-            to_network_frame(logits, sample.metainfo).argmax(
-                dim=0, keepdim=True)
+            to_network_frame(logits,
+                             sample.metainfo).argmax(dim=0, keepdim=True)
             for logits, sample in zip(seg_logits, data_samples)
         ]
         data_samples = super().postprocess_result(seg_logits, data_samples)
