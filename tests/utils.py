@@ -129,6 +129,18 @@ def tiny_runner_config(work_dir,
     return cfg
 
 
+def load_script(*parts):
+    """Import a script of the repository as a module, e.g.
+    ``load_script('tools', 'train.py')``."""
+    import importlib.util
+    path = osp.join(REPO_ROOT, *parts)
+    name = '_script_' + '_'.join(parts)[:-len('.py')].replace('/', '_')
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def tool(*parts):
     """The command that runs a script of the repository, e.g.
     ``tool('tools', 'train.py')``."""

@@ -2,7 +2,6 @@
 """The release table is the one source of the releases' facts: the
 metafile is generated from it, and the README's and the model zoo's tables
 agree with it."""
-import importlib.util
 import os.path as osp
 import re
 
@@ -10,17 +9,13 @@ import pytest
 
 from segface_mmseg.checkpoints import RELEASES
 from segface_mmseg.zoo import config_file, packaged_configs
-from ..utils import REPO_ROOT
+from ..utils import REPO_ROOT, load_script
 
 TABLES = ('README.md', 'configs/segface/README.md')
 
 
 def _write_metafile_tool():
-    path = osp.join(REPO_ROOT, 'tools', 'misc', 'write_metafile.py')
-    spec = importlib.util.spec_from_file_location('write_metafile', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools', 'misc', 'write_metafile.py')
 
 
 def _table_rows(path):

@@ -1,6 +1,5 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """demo/image_demo.py and demo/video_demo.py on generated inputs."""
-import importlib.util
 import os
 import os.path as osp
 
@@ -11,15 +10,11 @@ from PIL import Image
 
 from segface_mmseg.apis import FaceParser
 from ..test_apis.conftest import face_photo
-from ..utils import REPO_ROOT
+from ..utils import load_script
 
 
 def _load_demo(name):
-    spec = importlib.util.spec_from_file_location(
-        name, osp.join(REPO_ROOT, 'demo', f'{name}.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('demo', f'{name}.py')
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 """Model-zoo tooling: FLOPs against the official model, mmseg's own
 benchmark.py on our configs, the latency table, metafile.yaml."""
 import glob
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -15,7 +14,8 @@ import yaml
 
 from segface_mmseg.apis import build_segmentor
 from ..test_apis.conftest import MOBILENET, save_checkpoint, write_tiny_config
-from ..utils import CONFIG_DIR, REPO_ROOT, build_model, write_mmseg_layout
+from ..utils import (CONFIG_DIR, REPO_ROOT, build_model, load_script,
+                     write_mmseg_layout)
 
 SEGFACE_DIR = osp.join(CONFIG_DIR, 'segface')
 
@@ -26,11 +26,7 @@ def tiny_config(tmp_path_factory):
 
 
 def _tool(name):
-    spec = importlib.util.spec_from_file_location(
-        name, osp.join(REPO_ROOT, 'tools', 'analysis_tools', f'{name}.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools', 'analysis_tools', f'{name}.py')
 
 
 def test_flops_match_the_official_model_mobilenetv3_512():

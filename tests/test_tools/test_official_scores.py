@@ -12,7 +12,6 @@ download, the network's logits on those tensors, bilinear to R x R, softmax,
 argmax, and the official validation's histogram, F1, mean F1 and mIoU.
 """
 import glob
-import importlib.util
 import os.path as osp
 import re
 import sys
@@ -29,7 +28,7 @@ from .. import official_protocol as official
 from ..data_generators import (make_fake_celebamask_hq, make_fake_helen,
                                make_fake_lapa)
 from ..official_weights import synthetic_official_state_dict
-from ..utils import REPO_ROOT, build_model
+from ..utils import REPO_ROOT, build_model, load_script
 
 MOBILENET = ("dict(_delete_=True, type='mmpretrain.MobileNetV3', "
              "arch='large', out_indices=(3, 6, 12, 16), "
@@ -50,11 +49,7 @@ HELEN_MERGED = dict(
 
 
 def _tool(*parts):
-    path = osp.join(REPO_ROOT, 'tools', *parts)
-    spec = importlib.util.spec_from_file_location(parts[-1][:-3], path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools', *parts)
 
 
 def _download(name, raw, out):

@@ -1,7 +1,6 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """tools/deployment/pytorch2onnx.py: export a small model, check it with
 onnxruntime against an independently loaded PyTorch model."""
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -14,7 +13,7 @@ import torch
 
 from segface_mmseg.datasets.face_classes import CELEBAMASK_HQ_CLASSES
 from ..test_apis.conftest import SIZE, save_checkpoint, write_tiny_config
-from ..utils import REPO_ROOT, build_model
+from ..utils import build_model, load_script
 
 
 @pytest.fixture(scope='module')
@@ -23,12 +22,7 @@ def tiny_config(tmp_path_factory):
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location(
-        'pytorch2onnx',
-        osp.join(REPO_ROOT, 'tools', 'deployment', 'pytorch2onnx.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools', 'deployment', 'pytorch2onnx.py')
 
 
 @pytest.fixture(scope='module')

@@ -3,55 +3,32 @@
 (synthetic weights, real optimizer and scheduler states) converted to
 checkpoints mmseg loads; bad files refused by name. The key conversion
 itself is tested in tests/test_checkpoints/test_segface_keys.py."""
-import importlib.util
 import os
 import os.path as osp
 
 import pytest
 import torch
-import torch.nn as nn
 from mmseg.apis import init_model
 
 from segface_mmseg.checkpoints import (ConversionError, convert_official_file,
                                        convert_segface_state_dict)
 from segface_mmseg.datasets import CELEBAMASK_HQ_CLASSES, LAPA_CLASSES
 from segface_mmseg.zoo import RELEASES
-from ..official_weights import synthetic_official_state_dict
-from ..utils import REPO_ROOT, load_config
+from ..official_weights import (synthetic_official_state_dict,
+                                write_official_file)
+from ..utils import load_config, load_script
 
 MOBILENET_CONFIG = RELEASES['mobilenet_celeba_512'].config
 
 
 def _tool():
-    path = osp.join(REPO_ROOT, 'tools', 'model_converters', 'segface2mmseg.py')
-    spec = importlib.util.spec_from_file_location('segface2mmseg', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _official_checkpoint(path, backbone='mobilenet', num_classes=19):
-    """An official-format file: model, AdamW and MultiStepLR states."""
-    state_dict = synthetic_official_state_dict(backbone, num_classes, seed=1)
-    param = nn.Parameter(torch.zeros(2))
-    optimizer = torch.optim.AdamW([param], lr=1e-4, weight_decay=1e-5)
-    param.grad = torch.ones(2)
-    optimizer.step()
-    scheduler = torch.optim.lr_scheduler.MultiStepLR(optimizer, [80, 200])
-    os.makedirs(osp.dirname(path), exist_ok=True)
-    torch.save(
-        dict(
-            epoch=299,
-            iteration=226500,
-            state_dict_backbone=state_dict,
-            optimizer=optimizer.state_dict(),
-            scheduler=scheduler.state_dict()), path)
-    return state_dict
+    return load_script('tools', 'model_converters', 'segface2mmseg.py')
 
 
 def test_tool_writes_a_checkpoint_mmseg_loads(tmp_path):
     src = str(tmp_path / 'mobilenet_celeba_512' / 'model_299.pt')
-    official = _official_checkpoint(src)
+    write_official_file(src)
+    official = synthetic_official_state_dict('mobilenet', 19, seed=1)
     dst = str(tmp_path / 'out' / 'segface_mobilenet.pth')
     _tool().main([src, dst])
 
@@ -78,7 +55,7 @@ def test_tool_writes_a_checkpoint_mmseg_loads(tmp_path):
 
 def test_tool_lapa_meta_and_explicit_release(tmp_path):
     src = str(tmp_path / 'downloads' / 'model_299.pt')
-    _official_checkpoint(src, 'mobilenet', 11)
+    write_official_file(src, 'mobilenet', 11)
     dst = str(tmp_path / 'r.pth')
     with pytest.raises(ConversionError, match='swin_base with 11 classes'):
         convert_official_file(src, dst, release='swinb_lapa_512')
@@ -112,7 +89,7 @@ def test_tool_rejects_bad_files_by_name(tmp_path):
 
 def test_tool_refuses_to_overwrite_its_source(tmp_path):
     src = tmp_path / 'mobilenet_celeba_512' / 'model_299.pt'
-    _official_checkpoint(str(src))
+    write_official_file(str(src))
     before = src.read_bytes()
     for dst in (src, tmp_path / 'mobilenet_celeba_512' / '.' / 'model_299.pt'):
         with pytest.raises(SystemExit, match='is the source checkpoint'):

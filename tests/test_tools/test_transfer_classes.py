@@ -1,9 +1,7 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """tools/model_converters/transfer_classes.py as a user runs it (once as a
 command, then in-process)."""
-import importlib.util
 import os
-import os.path as osp
 
 import pytest
 import torch
@@ -13,7 +11,7 @@ from segface_mmseg.checkpoints.class_transfer import CLASS_TOKENS_KEY
 from segface_mmseg.datasets import (CELEBAMASK_HQ_CLASSES, LAPA_CLASSES,
                                     write_classes_file)
 from ..official_weights import write_official_file
-from ..utils import REPO_ROOT, build_model, load_config, run_script, tool
+from ..utils import build_model, load_config, load_script, run_script, tool
 
 MOBILENET = 'segface/segface_mobilenetv3-l_8xb4-300e_celebamask-hq-512x512.py'
 MERGED = ('background', 'skin', 'eyes', 'mouth', 'teeth')
@@ -21,12 +19,7 @@ TRANSFER = tool('tools', 'model_converters', 'transfer_classes.py')
 
 
 def _tool():
-    path = osp.join(REPO_ROOT, 'tools', 'model_converters',
-                    'transfer_classes.py')
-    spec = importlib.util.spec_from_file_location('transfer_classes', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools', 'model_converters', 'transfer_classes.py')
 
 
 def _model(num_classes):

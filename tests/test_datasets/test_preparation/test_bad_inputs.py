@@ -1,7 +1,6 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """Bad inputs stop a conversion with the file's name, or are skipped and
 listed on request; nothing half-written is left behind."""
-import importlib.util
 import os
 import os.path as osp
 import re
@@ -15,7 +14,7 @@ from segface_mmseg.datasets.preparation import (ConversionError,
                                                 convert_helen, convert_lapa)
 from ...data_generators import (make_fake_celebamask_hq, make_fake_helen,
                                 make_fake_lapa)
-from ...utils import REPO_ROOT
+from ...utils import load_script
 
 CELEBA_SIZES = dict(image_size=64, mask_size=32)
 
@@ -215,11 +214,7 @@ def test_lapa_missing_split_folder(tmp_path):
 
 def _tool(name):
     """Import a converter script as a module."""
-    path = osp.join(REPO_ROOT, 'tools', 'dataset_converters', f'{name}.py')
-    spec = importlib.util.spec_from_file_location(f'_tool_{name}', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools', 'dataset_converters', f'{name}.py')
 
 
 def test_lapa_cli_reports_the_bad_file(tmp_path, capsys):
