@@ -47,14 +47,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         '(soft_masks/<name>/)')
 
 
-def _split_inputs(inputs):
+def _split_inputs(inputs, recursive: bool):
     """Images (with the folder their names are relative to) and videos."""
     images, videos = [], []
     for item in inputs:
         if osp.isfile(item) and item.lower().endswith(VIDEO_EXTENSIONS):
             videos.append(item)
         elif osp.isdir(item):
-            images.append((item, list_images(item)))
+            images.append((item, list_images(item, recursive=recursive)))
         elif osp.isfile(item):
             images.append((osp.dirname(item) or '.', [item]))
         else:
@@ -63,7 +63,7 @@ def _split_inputs(inputs):
 
 
 def run(args: argparse.Namespace) -> int:
-    images, videos = _split_inputs(args.inputs)
+    images, videos = _split_inputs(args.inputs, args.recursive)
     files = [path for _, found in images for path in found]
     if not files and not videos:
         raise SystemExit(f'error: no images or videos in {args.inputs}')

@@ -120,3 +120,17 @@ def test_parse_errors_exit_with_a_message(fake_hub, tmp_path):
     with pytest.raises(SystemExit, match='swinb_lapa_512.*HF_HUB_OFFLINE'):
         main(['parse', str(tmp_path / 'x.jpg'), '--model', 'swinb_lapa_512'])
     assert not osp.exists(str(tmp_path / 'segface_outputs'))
+
+
+def test_inputs_are_split_into_images_and_videos(tmp_path):
+    from segface_mmseg.cli.parse_command import _split_inputs
+    (tmp_path / 'sub').mkdir()
+    for name in ('a.jpg', 'sub/b.png', 'clip.MP4', 'notes.txt'):
+        (tmp_path / name).write_bytes(b'')
+    top = [str(tmp_path / 'a.jpg')]
+    assert _split_inputs([str(tmp_path)],
+                         False) == ([(str(tmp_path), top)], [])
+    images, videos = _split_inputs(
+        [str(tmp_path), str(tmp_path / 'clip.MP4')], True)
+    assert images == [(str(tmp_path), top + [str(tmp_path / 'sub/b.png')])]
+    assert videos == [str(tmp_path / 'clip.MP4')]
