@@ -19,6 +19,9 @@ Examples::
         --batch-sizes 1 --threads 1
     # one training step (forward, loss, backward, AdamW)
     python -m benchmarks.latency --train --batch-sizes 4 --size 256
+    # where the time could go at best: the backbone alone and the GEMM
+    # floor (benchmarks/bounds.py)
+    python -m benchmarks.latency --bounds --batch-sizes 1 --threads 1
     # with bf16 autocast and ONNX Runtime (the exported model) columns,
     # each checked against the reference first (bf16: within 5% of the
     # largest logit, with the share of equal labels; ONNX Runtime: 1e-4)
@@ -38,6 +41,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from segface_mmseg.apis import build_segmentor, network_input_size
 from tests.reference import reference_forward, reference_loss
+from .bounds import BOUND_COLUMNS, bound_cells, gemm_rate
 from .runtimes import ONNXRuntimeModel, bf16_forward
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -68,6 +72,11 @@ def parse_args():
         action='store_true',
         help='add the ONNX Runtime column: the model exported by '
         'tools/deployment/pytorch2onnx.py (inference)')
+    parser.add_argument(
+        '--bounds',
+        action='store_true',
+        help='add the backbone alone (the same code on both sides) and the '
+        "GEMM floor at this CPU's measured matmul rate (inference)")
     parser.add_argument(
         '--bf16-tolerance',
         type=float,
@@ -149,6 +158,8 @@ def inference_row(model, inputs, args, extra=()):
             lambda: model(inputs, mode='tensor'),
             lambda: reference_forward(model, inputs)
         ] + [lambda forward=forward: forward(inputs) for _, forward in extra]
+        if args.bounds:
+            fns.append(lambda: model.backbone(inputs))
         t = timed(fns, args.repeat, args.warmup)
     return t, macs, diffs
 
@@ -213,14 +224,15 @@ def _extra_cells(times, diffs, ref, args):
 
 def main():
     args = parse_args()
-    if args.train and (args.bf16 or args.onnx):
-        raise SystemExit('error: --bf16 and --onnx time inference only')
+    if args.train and (args.bf16 or args.onnx or args.bounds):
+        raise SystemExit(
+            'error: --bf16, --onnx and --bounds time inference only')
     rows = []
     columns = [
         'model', 'size', 'batch', 'threads', 'ours ms', 'reference ms',
         'ours img/s', 'reference img/s', 'ours GMAC', 'reference GMAC',
         'ratio', 'max abs diff'
-    ] + _extra_header(args)
+    ] + _extra_header(args) + (BOUND_COLUMNS if args.bounds else [])
     header = '| ' + ' | '.join(columns) + ' |'
     rule = '|' + '---|' * len(columns)
     print(f'torch {torch.__version__}, {platform.processor() or "cpu"}, '
@@ -259,6 +271,9 @@ def main():
                     f'{macs[0]:.2f}', f'{macs[1]:.2f}', f'{ours / ref:.2f}x',
                     f'{diffs[0]:.1e}'
                 ] + _extra_cells(times[2:], diffs[1:], ref, args)
+                if args.bounds:
+                    cells += bound_cells(ours, ref, times[-1],
+                                         macs[0] * batch, gemm_rate())
                 row = '| ' + ' | '.join(cells) + ' |'
                 print(row, flush=True)
                 rows.append(row)
