@@ -232,7 +232,8 @@ def main():
         'model', 'size', 'batch', 'threads', 'ours ms', 'reference ms',
         'ours img/s', 'reference img/s', 'ours GMAC', 'reference GMAC',
         'ratio', 'max abs diff'
-    ] + _extra_header(args) + (BOUND_COLUMNS if args.bounds else [])
+    ] + _extra_header(args) + (
+        BOUND_COLUMNS if args.bounds else [])
     header = '| ' + ' | '.join(columns) + ' |'
     rule = '|' + '---|' * len(columns)
     print(f'torch {torch.__version__}, {platform.processor() or "cpu"}, '
@@ -272,8 +273,8 @@ def main():
                     f'{diffs[0]:.1e}'
                 ] + _extra_cells(times[2:], diffs[1:], ref, args)
                 if args.bounds:
-                    cells += bound_cells(ours, ref, times[-1],
-                                         macs[0] * batch, gemm_rate())
+                    cells += bound_cells(ours, ref, times[-1], macs[0] * batch,
+                                         gemm_rate())
                 row = '| ' + ' | '.join(cells) + ' |'
                 print(row, flush=True)
                 rows.append(row)
