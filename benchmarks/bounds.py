@@ -22,8 +22,8 @@ import torch.nn.functional as F
 GEMM_SHAPES = ((16384, 256, 128), (16384, 128, 256), (1225, 512, 2048),
                (1225, 2048, 512))
 BOUND_COLUMNS = [
-    'backbone ms', 'ratio bound (head and neck free)',
-    'head + neck ratio', 'GEMM GMAC/s', 'GEMM floor ms'
+    'backbone ms', 'ratio bound (head and neck free)', 'head + neck ratio',
+    'GEMM GMAC/s', 'GEMM floor ms'
 ]
 
 
