@@ -1,5 +1,5 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
-from typing import Sequence
+from typing import List, Sequence
 
 import torch
 import torch.nn as nn
@@ -124,6 +124,25 @@ class SegFaceHead(BaseDecodeHead):
         # Upscale the image tokens x4 and take the dot products with the
         # class vectors: B x N x 4h x 4w
         return self._upscale_and_classify(image_tokens, class_vectors, h, w)
+
+    def predict_by_feat(self, seg_logits: Tensor,
+                        batch_img_metas: List[dict]) -> Tensor:
+        """mmseg's resize of the logits to the network input, skipped when
+        they already have its size (the x4 upscaling gives the input size):
+        a bilinear resize to the same size returns its input unchanged, at
+        the cost of one more pass over the B x N x H x W logits (and a
+        second copy of them in memory).
+        """
+        meta = batch_img_metas[0]
+        # the size mmseg's BaseDecodeHead.predict_by_feat resizes to
+        if isinstance(meta['img_shape'],
+                      torch.Size) or 'pad_shape' not in meta:
+            size = meta['img_shape']
+        else:
+            size = meta['pad_shape'][:2]
+        if tuple(seg_logits.shape[2:]) == tuple(size):
+            return seg_logits
+        return super().predict_by_feat(seg_logits, batch_img_metas)
 
     def _upscale_and_classify(self, image_tokens: Tensor,
                               class_vectors: Tensor, h: int, w: int) -> Tensor:

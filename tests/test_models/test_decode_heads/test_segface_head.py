@@ -124,3 +124,38 @@ def test_token_upscaling_equals_its_plain_twin(chunk_tokens):
 def test_bad_upscale_chunk():
     with pytest.raises(ValueError, match='upscale_chunk_tokens'):
         _head(3, upscale_chunk_tokens=0)
+
+
+@pytest.mark.parametrize(
+    'meta',
+    [
+        dict(img_shape=(32, 24)),
+        dict(img_shape=(30, 20), pad_shape=(32, 24)),
+        dict(img_shape=torch.Size([32, 24]), pad_shape=(40, 40)),  # slide
+    ])
+def test_predict_skips_the_identity_resize(meta):
+    """Logits already at the size mmseg resizes to come back as they are,
+    and they equal what mmseg's resize gives."""
+    from mmseg.models.decode_heads.decode_head import BaseDecodeHead
+    head = _head(5).eval()
+    logits = torch.randn(2, 5, 32, 24)
+    assert head.predict_by_feat(logits, [meta] * 2) is logits
+    torch.testing.assert_close(
+        BaseDecodeHead.predict_by_feat(head, logits, [meta] * 2),
+        logits,
+        rtol=0,
+        atol=0)
+
+
+@pytest.mark.parametrize('meta', [
+    dict(img_shape=(16, 12)),
+    dict(img_shape=(32, 24), pad_shape=(40, 40)),
+])
+def test_predict_resizes_other_sizes_as_mmseg_does(meta):
+    from mmseg.models.decode_heads.decode_head import BaseDecodeHead
+    head = _head(5).eval()
+    logits = torch.randn(2, 5, 32, 24)
+    out = head.predict_by_feat(logits, [meta] * 2)
+    expected = BaseDecodeHead.predict_by_feat(head, logits, [meta] * 2)
+    assert out.shape == expected.shape != logits.shape
+    torch.testing.assert_close(out, expected, rtol=0, atol=0)
