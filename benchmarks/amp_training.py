@@ -12,7 +12,7 @@ iterations).
 
 Example (the demo's config and data, ``make demo`` first)::
 
-    python benchmarks/amp_training.py --iters 100 --threads 1
+    python -m benchmarks.amp_training --iters 100 --threads 1
 """
 import argparse
 import copy
@@ -28,8 +28,8 @@ from mmengine.runner import Runner
 from mmseg.registry import MODELS
 
 from segface_mmseg.engine import enable_amp
+from . import repo_path, write_table
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEMO_CONFIG = 'configs/demo/segface_mobilenetv3-l_1xb8-1k_synthetic-faces-128x128.py'  # noqa: E501
 
 
@@ -68,13 +68,12 @@ def build_trainers(cfg):
 def main():
     args = parse_args()
     torch.set_num_threads(args.threads)
-    path = args.config if osp.isabs(args.config) else osp.join(
-        REPO, args.config)
+    path = repo_path(args.config)
     cfg = Config.fromfile(path)
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     data_root = cfg.train_dataloader.dataset.data_root
     if not osp.isabs(data_root):
-        cfg.train_dataloader.dataset.data_root = osp.join(REPO, data_root)
+        cfg.train_dataloader.dataset.data_root = repo_path(data_root)
     cfg.train_dataloader.num_workers = 0
     cfg.train_dataloader.persistent_workers = False
     loader = iter(Runner.build_dataloader(cfg.train_dataloader, seed=0))
@@ -125,8 +124,7 @@ def main():
                      f'{b - a:+.4f} |')
     print('\n'.join(lines))
     if args.out:
-        with open(args.out, 'w') as f:
-            f.write('\n'.join(lines) + '\n')
+        write_table(args.out, lines)
 
 
 if __name__ == '__main__':

@@ -11,7 +11,7 @@ ones.
 
 Example::
 
-    python benchmarks/batch_scaling.py --batch-sizes 1 8 --threads 1
+    python -m benchmarks.batch_scaling --batch-sizes 1 8 --threads 1
 """
 import argparse
 import os.path as osp
@@ -21,8 +21,8 @@ import time
 import torch
 
 from segface_mmseg.apis import build_segmentor, network_input_size
+from . import repo_path
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEFAULT_CONFIG = ('configs/segface/'
                   'segface_mobilenetv3-l_8xb4-300e_celebamask-hq-512x512.py')
 
@@ -47,7 +47,7 @@ def main():
           'vs batch 1 |')
     print('|---|---|---|---|---|')
     for config in args.configs:
-        path = config if osp.isabs(config) else osp.join(REPO, config)
+        path = repo_path(config)
         model, cfg, _ = build_segmentor(path)
         model.eval()
         size = network_input_size(cfg)[0]

@@ -9,7 +9,7 @@ share of pixels whose predicted label is the same.
 
 Example (the demo's checkpoint and data, ``make demo`` first)::
 
-    python benchmarks/bf16_agreement.py
+    python -m benchmarks.bf16_agreement
 """
 import argparse
 import os.path as osp
@@ -21,8 +21,8 @@ from mmengine.runner import Runner
 from mmseg.registry import METRICS
 
 from segface_mmseg.apis import build_segmentor
+from . import repo_path
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEMO = 'configs/demo/segface_mobilenetv3-l_1xb8-1k_synthetic-faces-128x128.py'
 
 
@@ -36,22 +36,19 @@ def parse_args():
     return parser.parse_args()
 
 
-def _abs(path):
-    return path if osp.isabs(path) else osp.join(REPO, path)
-
-
 def main():
     args = parse_args()
     torch.set_num_threads(args.threads)
-    cfg = Config.fromfile(_abs(args.config))
+    cfg = Config.fromfile(repo_path(args.config))
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     loader_cfg = cfg.test_dataloader
-    loader_cfg.dataset.data_root = _abs(loader_cfg.dataset.data_root)
+    loader_cfg.dataset.data_root = repo_path(loader_cfg.dataset.data_root)
     loader_cfg.batch_size = args.batch_size
     loader_cfg.num_workers = 0
     loader_cfg.persistent_workers = False
     loader = Runner.build_dataloader(loader_cfg)
-    model, _, _ = build_segmentor(_abs(args.config), _abs(args.checkpoint))
+    model, _, _ = build_segmentor(
+        repo_path(args.config), repo_path(args.checkpoint))
     model.eval()
 
     metrics = {}

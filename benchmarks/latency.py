@@ -41,10 +41,10 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from segface_mmseg.apis import build_segmentor, network_input_size
 from tests.reference import reference_forward, reference_loss
+from . import repo_path, write_table
 from .bounds import BOUND_COLUMNS, bound_cells, gemm_rate
 from .runtimes import ONNXRuntimeModel, bf16_forward
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEFAULT_CONFIGS = [
     'configs/segface/segface_mobilenetv3-l_8xb4-300e_celebamask-hq-512x512.py',
     'configs/segface/segface_swin-b_8xb4-300e_celebamask-hq-512x512.py',
@@ -87,7 +87,7 @@ def parse_args():
 
 
 def build(config, size):
-    path = config if osp.isabs(config) else osp.join(REPO, config)
+    path = repo_path(config)
     # random weights: the ImageNet init is not downloaded
     model, cfg, _ = build_segmentor(path)
     size = size or network_input_size(cfg)[0]
@@ -279,8 +279,7 @@ def main():
                 print(row, flush=True)
                 rows.append(row)
     if args.out:
-        with open(args.out, 'w') as f:
-            f.write('\n'.join([header, rule] + rows) + '\n')
+        write_table(args.out, [header, rule] + rows)
 
 
 if __name__ == '__main__':

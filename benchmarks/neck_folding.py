@@ -14,7 +14,7 @@ Swin-B, in inference (``torch.inference_mode``):
 
 Example::
 
-    python benchmarks/neck_folding.py --threads 1 2
+    python -m benchmarks.neck_folding --threads 1 2
 """
 import argparse
 import statistics

@@ -8,7 +8,7 @@ side, so that memory-bound ops that grow with the batch stand out.
 
 Example::
 
-    python benchmarks/profile_ops.py --batch-sizes 1 8 --threads 1
+    python -m benchmarks.profile_ops --batch-sizes 1 8 --threads 1
 """
 import argparse
 import os.path as osp
@@ -18,8 +18,8 @@ import torch
 from torch.profiler import ProfilerActivity, profile
 
 from segface_mmseg.apis import build_segmentor
+from . import repo_path
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEFAULT_CONFIG = ('configs/segface/'
                   'segface_mobilenetv3-l_8xb4-300e_celebamask-hq-512x512.py')
 
@@ -55,8 +55,7 @@ def profile_forward(model, inputs, repeat, bf16=False):
 def main():
     args = parse_args()
     torch.set_num_threads(args.threads)
-    path = args.config if osp.isabs(args.config) else osp.join(
-        REPO, args.config)
+    path = repo_path(args.config)
     model, cfg, _ = build_segmentor(path)
     model.eval()
     size = args.size or cfg.model.data_preprocessor.size[0]

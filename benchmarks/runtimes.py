@@ -8,7 +8,7 @@ import tempfile
 
 import torch
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+from . import repo_path
 
 
 def bf16_forward(model):
@@ -23,7 +23,7 @@ def bf16_forward(model):
 
 
 def _export_tool():
-    path = osp.join(REPO, 'tools', 'deployment', 'pytorch2onnx.py')
+    path = repo_path(osp.join('tools', 'deployment', 'pytorch2onnx.py'))
     spec = importlib.util.spec_from_file_location('pytorch2onnx', path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

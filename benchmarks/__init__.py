@@ -1,0 +1,20 @@
+# Copyright (c) segface-mmseg contributors. All rights reserved.
+"""Benchmarks that print tables; run from the repository root as modules
+(``python -m benchmarks.latency``). Shared here: where the repository is,
+and how a table is written."""
+import os.path as osp
+from typing import Sequence
+
+from segface_mmseg.utils.atomic_files import atomic_write_bytes
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+def repo_path(path: str) -> str:
+    """``path`` itself if absolute, else relative to the repository."""
+    return path if osp.isabs(path) else osp.join(REPO, path)
+
+
+def write_table(path: str, lines: Sequence[str]) -> None:
+    """Write a markdown table, one line per item, atomically."""
+    atomic_write_bytes(path, ('\n'.join(lines) + '\n').encode())
