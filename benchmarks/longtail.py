@@ -59,6 +59,10 @@ def parse_args(argv=None):
     parser.add_argument('--nproc', type=int, default=2)
     parser.add_argument('--threads', type=int, help='torch threads')
     parser.add_argument(
+        '--num-workers',
+        type=int,
+        help='data loading processes per loader (default: the config\'s)')
+    parser.add_argument(
         '--models',
         nargs='+',
         default=['segface', 'segformer'],
@@ -176,6 +180,10 @@ def main(argv=None):
         size=args.size,
         iters=args.iters)
     cfg = faces.demo_config(demo_args, data_root)
+    if args.num_workers is not None:
+        for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+            cfg[name].num_workers = args.num_workers
+            cfg[name].persistent_workers = args.num_workers > 0
     configs = dict(segface=cfg, segformer=segformer_baseline(cfg))
     results = {}
     for name in args.models:

@@ -13,7 +13,7 @@ def test_longtail_runs_as_a_module_and_writes_its_table(tmp_path):
     code, out = run_script([
         sys.executable, '-m', 'benchmarks.longtail', '--num-images', '12',
         '--image-size', '64', '--size', '32', '--iters', '2', '--nproc', '1',
-        '--work-dir',
+        '--num-workers', '0', '--work-dir',
         str(work_dir), '--out',
         str(table)
     ],
