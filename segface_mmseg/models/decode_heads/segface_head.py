@@ -135,10 +135,8 @@ class SegFaceHead(BaseDecodeHead):
         """
         meta = batch_img_metas[0]
         # the size mmseg's BaseDecodeHead.predict_by_feat resizes to
-        if isinstance(meta['img_shape'],
-                      torch.Size) or 'pad_shape' not in meta:
-            size = meta['img_shape']
-        else:
+        size = meta['img_shape']
+        if not isinstance(size, torch.Size) and 'pad_shape' in meta:
             size = meta['pad_shape'][:2]
         if tuple(seg_logits.shape[2:]) == tuple(size):
             return seg_logits

@@ -1,6 +1,7 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 import pytest
 import torch
+from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 
 from segface_mmseg.models import SegFaceHead
 from ...reference import reference_head
@@ -136,7 +137,6 @@ def test_bad_upscale_chunk():
 def test_predict_skips_the_identity_resize(meta):
     """Logits already at the size mmseg resizes to come back as they are,
     and they equal what mmseg's resize gives."""
-    from mmseg.models.decode_heads.decode_head import BaseDecodeHead
     head = _head(5).eval()
     logits = torch.randn(2, 5, 32, 24)
     assert head.predict_by_feat(logits, [meta] * 2) is logits
@@ -152,7 +152,6 @@ def test_predict_skips_the_identity_resize(meta):
     dict(img_shape=(32, 24), pad_shape=(40, 40)),
 ])
 def test_predict_resizes_other_sizes_as_mmseg_does(meta):
-    from mmseg.models.decode_heads.decode_head import BaseDecodeHead
     head = _head(5).eval()
     logits = torch.randn(2, 5, 32, 24)
     out = head.predict_by_feat(logits, [meta] * 2)
