@@ -67,9 +67,11 @@ class FaceParser(InTheWildParsing):
         batch_size (int): Images (or face crops) per forward. Default: 1.
         amp (str, optional): Mixed-precision inference, ``'fp16'`` (GPU)
             or ``'bf16'``, through ``torch.autocast``. Default: None (fp32).
-        compile (bool): Compile the backbone + neck and the head with
-            ``torch.compile`` (the first forward of each input shape is
-            slow). Default: False.
+        compile (bool | dict): Compile the backbone + neck and the head
+            with ``torch.compile`` (the first forward of each input shape is
+            slow); a dict is passed to ``torch.compile`` as arguments, as in
+            mmengine's ``compile`` config (e.g. ``dict(mode='max-autotune')``
+            or ``dict(backend='aot_eager')``). Default: False.
         cfg_options (dict, optional): Overrides merged into the config.
     """
 
@@ -83,7 +85,7 @@ class FaceParser(InTheWildParsing):
                  if_no_face: str = 'background',
                  batch_size: int = 1,
                  amp: Optional[str] = None,
-                 compile: bool = False,
+                 compile: Union[bool, dict] = False,
                  cfg_options: Optional[dict] = None) -> None:
         if crop_mode not in CROP_MODES:
             raise ValueError(f'crop_mode must be one of {CROP_MODES}, '
@@ -110,9 +112,11 @@ class FaceParser(InTheWildParsing):
         self.batch_size = batch_size
         self.amp_dtype = AMP_DTYPES.get(amp)
         if compile:
-            self.model.extract_feat = torch.compile(self.model.extract_feat)
+            options = compile if isinstance(compile, dict) else {}
+            self.model.extract_feat = torch.compile(self.model.extract_feat,
+                                                    **options)
             head = self.model.decode_head
-            head.forward = torch.compile(head.forward)
+            head.forward = torch.compile(head.forward, **options)
 
     @property
     def dataset_meta(self) -> dict:
