@@ -8,6 +8,11 @@ from typing import Sequence
 from segface_mmseg.utils.atomic_files import atomic_write_bytes
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+# the two models the speed tables compare: the lightest and the default
+MOBILENET_V3_512 = ('configs/segface/'
+                    'segface_mobilenetv3-l_8xb4-300e_celebamask-hq-512x512.py')
+SWIN_B_512 = ('configs/segface/'
+              'segface_swin-b_8xb4-300e_celebamask-hq-512x512.py')
 
 
 def repo_path(path: str) -> str:

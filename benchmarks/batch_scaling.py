@@ -21,15 +21,12 @@ import time
 import torch
 
 from segface_mmseg.apis import build_segmentor, network_input_size
-from . import repo_path
-
-DEFAULT_CONFIG = ('configs/segface/'
-                  'segface_mobilenetv3-l_8xb4-300e_celebamask-hq-512x512.py')
+from . import MOBILENET_V3_512, repo_path
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--configs', nargs='+', default=[DEFAULT_CONFIG])
+    parser.add_argument('--configs', nargs='+', default=[MOBILENET_V3_512])
     parser.add_argument('--batch-sizes', nargs='+', type=int, default=[1, 8])
     parser.add_argument('--threads', type=int, default=1)
     parser.add_argument('--repeat', type=int, default=5)

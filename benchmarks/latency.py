@@ -41,19 +41,15 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from segface_mmseg.apis import build_segmentor, network_input_size
 from tests.reference import reference_forward, reference_loss
-from . import repo_path, write_table
+from . import MOBILENET_V3_512, SWIN_B_512, repo_path, write_table
 from .bounds import BOUND_COLUMNS, bound_cells, gemm_rate
 from .runtimes import ONNXRuntimeModel, bf16_forward
-
-DEFAULT_CONFIGS = [
-    'configs/segface/segface_mobilenetv3-l_8xb4-300e_celebamask-hq-512x512.py',
-    'configs/segface/segface_swin-b_8xb4-300e_celebamask-hq-512x512.py',
-]
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--configs', nargs='+', default=DEFAULT_CONFIGS)
+    parser.add_argument(
+        '--configs', nargs='+', default=[MOBILENET_V3_512, SWIN_B_512])
     parser.add_argument('--batch-sizes', nargs='+', type=int, default=[1, 8])
     parser.add_argument('--threads', nargs='+', type=int, default=[1, 2])
     parser.add_argument(
