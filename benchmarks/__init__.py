@@ -1,7 +1,7 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """Benchmarks that print tables; run from the repository root as modules
 (``python -m benchmarks.latency``). Shared here: where the repository is,
-and how a table is written."""
+the configs the speed tables compare, and how a table is written."""
 import os.path as osp
 from typing import Sequence
 

@@ -71,9 +71,8 @@ def main():
     path = repo_path(args.config)
     cfg = Config.fromfile(path)
     init_default_scope(cfg.get('default_scope', 'mmseg'))
-    data_root = cfg.train_dataloader.dataset.data_root
-    if not osp.isabs(data_root):
-        cfg.train_dataloader.dataset.data_root = repo_path(data_root)
+    dataset = cfg.train_dataloader.dataset
+    dataset.data_root = repo_path(dataset.data_root)
     cfg.train_dataloader.num_workers = 0
     cfg.train_dataloader.persistent_workers = False
     loader = iter(Runner.build_dataloader(cfg.train_dataloader, seed=0))
