@@ -7,7 +7,8 @@ Examples:
         --in-the-wild --masks --batch-size 4
 
 The same job by model name is ``segface parse``. Outputs (under --out-dir,
-file names follow the inputs):
+file names follow the inputs, made unique in the run: face.jpg and face.png
+give face_jpg and face_png, face.jpg and face.JPG face_jpg and face_jpg_2):
     pred/<name>.png        class ids (uint8, 0 = background)
     vis/<name>.jpg         colour overlay with a legend
     masks/<name>/<id>_<class>.png   one 0/255 mask per class (--masks)
@@ -20,8 +21,9 @@ import sys
 from segface_mmseg.apis import list_images
 from segface_mmseg.cli.face_parser_args import (add_face_parser_args,
                                                 build_face_parser)
-from segface_mmseg.cli.image_job import (ImageOutputs, output_names,
-                                         parse_images)
+from segface_mmseg.cli.image_job import ImageOutputs, parse_images
+from segface_mmseg.cli.output_files import (output_errors, output_stems,
+                                            prepare_out_dir, report_renamed)
 
 
 def parse_args(argv=None):
@@ -49,14 +51,19 @@ def main(argv=None):
         raise SystemExit(f'{args.img}: no images found')
     root = osp.abspath(
         args.img if osp.isdir(args.img) else osp.dirname(args.img) or '.')
+    names = output_stems(files, root)  # unique, before anything is written
+    prepare_out_dir(args.out_dir)
     parser = build_face_parser(args)
     outputs = ImageOutputs(
         masks=args.masks,
         legend=not args.no_legend,
         show_faces=args.show_faces,
         opacity=args.opacity)
-    return parse_images(parser, files, output_names(files, root), args.out_dir,
-                        outputs, args.in_the_wild)
+    with output_errors(args.out_dir):
+        code = parse_images(parser, files, names, args.out_dir, outputs,
+                            args.in_the_wild)
+    report_renamed(files, names, root)
+    return code
 
 
 if __name__ == '__main__':

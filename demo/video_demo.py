@@ -10,10 +10,12 @@ output is written to a temporary file next to ``--out`` and renamed when
 complete. ``.mp4`` uses the mp4v codec, ``.avi`` MJPG (see --fourcc).
 """
 import argparse
+import os.path as osp
 import sys
 
 from segface_mmseg.cli.face_parser_args import (add_face_parser_args,
                                                 build_face_parser)
+from segface_mmseg.cli.output_files import output_errors
 from segface_mmseg.cli.video_job import parse_video
 
 
@@ -33,8 +35,9 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     parser = build_face_parser(args)
-    count = parse_video(parser, args.video, args.out, args.opacity,
-                        args.show_faces, args.max_frames, args.fourcc)
+    with output_errors(osp.dirname(args.out) or '.'):
+        count = parse_video(parser, args.video, args.out, args.opacity,
+                            args.show_faces, args.max_frames, args.fourcc)
     print(f'\n{count} frame(s) written to {args.out}')
     return 0
 

@@ -10,6 +10,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 from segface_mmseg.apis import load_weights
+from segface_mmseg.datasets.sample_checks import DatasetError, one_line
 from segface_mmseg.engine import CheckpointError, setup_launcher
 
 
@@ -137,8 +138,11 @@ def main():
         raise SystemExit(f'error: {error}')
     runner.logger.info(f'Load checkpoint from {args.checkpoint}')
 
-    # start testing
-    runner.test()
+    # start testing; data that cannot be used ends it with one line
+    try:
+        runner.test()
+    except DatasetError as error:
+        raise SystemExit(f'error: {one_line(error)}')
 
 
 if __name__ == '__main__':

@@ -10,8 +10,10 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 from mmseg.registry import RUNNERS
 
+from segface_mmseg.datasets.sample_checks import DatasetError, one_line
 from segface_mmseg.engine import (CheckpointError, enable_amp,
-                                  find_resumable_checkpoint, setup_launcher)
+                                  find_resumable_checkpoint, read_checkpoint,
+                                  setup_launcher)
 
 
 def parse_args():
@@ -89,6 +91,13 @@ def main():
             cfg.load_from = find_resumable_checkpoint(cfg.work_dir)
         except (CheckpointError, FileNotFoundError) as error:
             raise SystemExit(f'error: {error}')
+    # a load_from that safe loading refuses, or that is no checkpoint: one
+    # line, as --resume and tools/test.py say it (not mmengine's traceback)
+    if cfg.get('load_from'):
+        try:
+            read_checkpoint(cfg.load_from, mmap=True)
+        except (CheckpointError, FileNotFoundError) as error:
+            raise SystemExit(f'error: load_from: {error}')
 
     # build the runner from config
     if 'runner_type' not in cfg:
@@ -99,8 +108,12 @@ def main():
         # if 'runner_type' is set in the cfg
         runner = RUNNERS.build(cfg)
 
-    # start training
-    runner.train()
+    # start training; data that cannot be used (a missing or empty split,
+    # a label value beyond the classes) ends it with one line
+    try:
+        runner.train()
+    except DatasetError as error:
+        raise SystemExit(f'error: {one_line(error)}')
 
 
 if __name__ == '__main__':

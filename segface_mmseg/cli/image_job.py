@@ -1,7 +1,8 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """Parse image files in batches and write what was asked for.
 
-Outputs under ``out_dir`` (names follow the inputs):
+Outputs under ``out_dir`` (``<name>``: the input's, unique in the run, see
+:func:`.output_files.output_stems`):
 
 - ``pred/<name>.png``: class ids (uint8, 0 = background);
 - ``vis/<name>.jpg``: colour overlay with a legend (``overlay``);
@@ -34,20 +35,6 @@ class ImageOutputs:
     legend: bool = True
     show_faces: bool = False
     opacity: float = 0.5
-
-
-def output_names(files: Sequence[str], root: str) -> List[str]:
-    """Output base names (no extension) of the input ``files``: their paths
-    under ``root`` without the extension, which is kept (``face_jpg``,
-    ``face_png``) where two inputs would otherwise share a name."""
-    stems = [
-        osp.splitext(osp.relpath(osp.abspath(path), root))[0] for path in files
-    ]
-    shared = {stem for stem in stems if stems.count(stem) > 1}
-    return [
-        f'{stem}_{osp.splitext(path)[1][1:].lower()}'
-        if stem in shared else stem for stem, path in zip(stems, files)
-    ]
 
 
 def write_outputs(out_dir: str, name: str, image: np.ndarray,

@@ -9,15 +9,21 @@ Example::
 
 Images give the outputs of :mod:`.image_job` (``pred/``, ``vis/``,
 ``masks/``, ``soft_masks/``, ``faces/``); each video gives
-``videos/<name>.mp4``, its frames overlaid.
+``videos/<name>.mp4``, its frames overlaid. ``<name>`` is the input's path
+under the folder all inputs share, without the extension, made unique in
+the run (:func:`.output_files.output_stems`). An unreadable image or video
+is listed at the end and the others are parsed (exit code 1).
 """
 import argparse
 import os.path as osp
+import sys
 
 from ..apis import list_images
 from .face_parser_args import add_face_parser_args, build_face_parser
-from .image_job import ImageOutputs, output_names, parse_images
-from .video_job import VIDEO_EXTENSIONS, parse_video
+from .image_job import ImageOutputs, parse_images
+from .output_files import (output_errors, output_stems, prepare_out_dir,
+                           report_renamed, unique_inputs)
+from .video_job import VIDEO_EXTENSIONS, VideoError, parse_video
 
 DESCRIPTION = 'Parse faces in images, folders of images and videos'
 
@@ -64,26 +70,42 @@ def _split_inputs(inputs, recursive: bool):
 
 def run(args: argparse.Namespace) -> int:
     images, videos = _split_inputs(args.inputs, args.recursive)
-    files = [path for _, found in images for path in found]
+    files = unique_inputs([path for _, found in images for path in found])
+    videos = unique_inputs(videos)
     if not files and not videos:
         raise SystemExit(f'error: no images or videos in {args.inputs}')
-    # output names: the inputs' paths under the folder they all share
-    root = osp.commonpath([osp.abspath(root) for root, _ in images] or ['.'])
-    names = output_names(files, root)
+    # output names, decided for every input before anything is written:
+    # the inputs' paths under the folder they all share, unique in the run
+    root = osp.commonpath([osp.abspath(root) for root, _ in images] +
+                          [osp.dirname(osp.abspath(v)) for v in videos])
+    names = output_stems(files + videos, root)
+    prepare_out_dir(args.out_dir)
     parser = build_face_parser(args)
     code = 0
-    if files:
-        outputs = ImageOutputs(
-            overlay=args.overlay,
-            masks=args.masks,
-            soft_masks=args.soft_masks,
-            show_faces=args.show_faces,
-            opacity=args.opacity)
-        code = parse_images(parser, files, names, args.out_dir, outputs,
-                            args.in_the_wild)
-    for video in videos:
-        name = osp.splitext(osp.basename(video))[0]
-        out = osp.join(args.out_dir, 'videos', name + '.mp4')
-        count = parse_video(parser, video, out, args.opacity, args.show_faces)
-        print(f'\n{video}: {count} frame(s) written to {out}')
+    with output_errors(args.out_dir):
+        if files:
+            outputs = ImageOutputs(
+                overlay=args.overlay,
+                masks=args.masks,
+                soft_masks=args.soft_masks,
+                show_faces=args.show_faces,
+                opacity=args.opacity)
+            code = parse_images(parser, files, names[:len(files)],
+                                args.out_dir, outputs, args.in_the_wild)
+        failed = []
+        for video, name in zip(videos, names[len(files):]):
+            out = osp.join(args.out_dir, 'videos', name + '.mp4')
+            try:
+                count = parse_video(parser, video, out, args.opacity,
+                                    args.show_faces)
+            except VideoError as error:  # listed; the next video goes on
+                failed.append(str(error.code).replace('error: ', '', 1))
+                continue
+            print(f'\n{video}: {count} frame(s) written to {out}')
+    report_renamed(files + videos, names, root)
+    if failed:
+        print(f'{len(failed)} video(s) not written:', file=sys.stderr)
+        for message in failed:
+            print(f'  {message}', file=sys.stderr)
+        code = 1
     return code

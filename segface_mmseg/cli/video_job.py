@@ -19,6 +19,12 @@ FOURCC = {'.mp4': 'mp4v', '.avi': 'MJPG', '.mov': 'mp4v', '.mkv': 'MJPG'}
 VIDEO_EXTENSIONS = tuple(FOURCC) + ('.webm', '.m4v')
 
 
+class VideoError(SystemExit):
+    """A video that cannot be parsed: unreadable, empty or truncated. A
+    ``SystemExit`` (a script ends with its one-line message) that
+    ``segface parse`` catches to list it and go on with the next video."""
+
+
 def open_video(path: str) -> cv2.VideoCapture:
     if not osp.isfile(path):
         raise FileNotFoundError(f'{path}: no such video file')
@@ -71,13 +77,14 @@ def parse_video(parser: FaceParser,
         int: The number of frames written.
 
     Raises:
-        SystemExit: An unreadable, empty or truncated video, or an output
-            that cannot be written (``out`` is then left as it was).
+        VideoError: An unreadable, empty or truncated video (``out`` is
+            then left as it was).
+        SystemExit: An output that cannot be written.
     """
     try:
         capture = open_video(video)
     except (FileNotFoundError, ValueError) as error:
-        raise SystemExit(f'error: {error}')
+        raise VideoError(f'error: {error}')
     fps = capture.get(cv2.CAP_PROP_FPS) or 25.0
     width = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH))
     height = int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
@@ -101,10 +108,10 @@ def parse_video(parser: FaceParser,
             writer.release()
             capture.release()
         if count == 0:
-            raise SystemExit(f'error: {video}: no frame could be read; '
+            raise VideoError(f'error: {video}: no frame could be read; '
                              f'{out} was not written')
         if count < total:
-            raise SystemExit(
+            raise VideoError(
                 f'error: {video}: only {count} of its {total} frames '
                 f'could be read (truncated or corrupt?); {out} was not '
                 'written')

@@ -8,6 +8,7 @@ from .face_classes import (CELEBAMASK_HQ_CLASSES, FACE_PALETTE, HELEN_CLASSES,
 from .face_landmark_dataset import FaceLandmarkDataset, load_landmarks
 from .face_parsing_dataset import FaceParsingDataset
 from .helen import HelenDataset
+from .sample_checks import DatasetError, LabelValueError, NoSamplesError
 from .lapa import LaPaDataset
 from .transforms import *  # noqa: F401,F403
 
@@ -17,5 +18,5 @@ __all__ = [
     'ORIGINAL_CELEBAMASK_HQ_CLASSES', 'ZLLRUNNING_CELEBAMASK_HQ_CLASSES',
     'class_remap', 'FaceLandmarkDataset', 'load_landmarks', 'HelenDataset',
     'LaPaDataset', 'FaceParsingDataset', 'face_metainfo', 'read_classes_file',
-    'write_classes_file'
+    'write_classes_file', 'DatasetError', 'LabelValueError', 'NoSamplesError'
 ]

@@ -1,15 +1,13 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
-from typing import List
-
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
 from .face_classes import CELEBAMASK_HQ_CLASSES, palette_of
-from .sample_checks import require_samples
+from .sample_checks import SampleChecks
 
 
 @DATASETS.register_module()
-class CelebAMaskHQDataset(BaseSegDataset):
+class CelebAMaskHQDataset(SampleChecks, BaseSegDataset):
     """CelebAMask-HQ face parsing, 19 classes in SegFace's label order.
 
     Expects the layout written by the converter
@@ -17,7 +15,9 @@ class CelebAMaskHQDataset(BaseSegDataset):
     ``img_dir/{split}/{id}.jpg`` and ``ann_dir/{split}/{id}.png`` at their
     size with label ids 0-18 (0 is background, a class of its own, hence
     ``reduce_zero_label=False``). See ``face_classes`` for the
-    left/right convention. An empty split is an error naming its folder.
+    left/right convention. An empty split, a missing folder or label
+    file, and label values beyond the classes are errors naming the file
+    (:class:`~.sample_checks.SampleChecks`).
     """
     METAINFO = dict(
         classes=CELEBAMASK_HQ_CLASSES,
@@ -33,7 +33,3 @@ class CelebAMaskHQDataset(BaseSegDataset):
             seg_map_suffix=seg_map_suffix,
             reduce_zero_label=reduce_zero_label,
             **kwargs)
-
-    def load_data_list(self) -> List[dict]:
-        """mmseg's samples; at least one."""
-        return require_samples(super().load_data_list(), self)

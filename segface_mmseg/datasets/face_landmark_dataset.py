@@ -6,7 +6,7 @@ import numpy as np
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
-from .sample_checks import require_samples
+from .sample_checks import SampleChecks
 
 
 def load_landmarks(path: str, num_points: int = 5) -> np.ndarray:
@@ -35,7 +35,7 @@ def load_landmarks(path: str, num_points: int = 5) -> np.ndarray:
 
 
 @DATASETS.register_module()
-class FaceLandmarkDataset(BaseSegDataset):
+class FaceLandmarkDataset(SampleChecks, BaseSegDataset):
     """Face parsing samples that carry 5 landmarks each.
 
     Besides mmseg's images and labels, ``data_prefix`` may name a folder of
@@ -49,7 +49,9 @@ class FaceLandmarkDataset(BaseSegDataset):
     ``PackSegInputs(meta_keys=(..., 'landmarks'))`` puts them in the
     samples' metainfo.
 
-    Without ``landmark_path`` the samples have no landmarks.
+    Without ``landmark_path`` the samples have no landmarks. Missing
+    files, empty splits and label values beyond the classes are errors
+    naming the file (:class:`~.sample_checks.SampleChecks`).
 
     Args:
         landmark_suffix (str): Suffix of the landmark files. Default: '.txt'.
@@ -63,7 +65,7 @@ class FaceLandmarkDataset(BaseSegDataset):
     def load_data_list(self) -> List[dict]:
         """mmseg's samples (at least one), with ``landmarks`` read from
         their files."""
-        data_list = require_samples(super().load_data_list(), self)
+        data_list = super().load_data_list()
         landmark_dir = self.data_prefix.get('landmark_path', None)
         if landmark_dir is None:
             return data_list

@@ -2,16 +2,15 @@
 import os.path as osp
 from typing import List, Optional
 
-import numpy as np
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
 from .classes_file import KEYS, face_metainfo, read_classes_file
-from .sample_checks import require_samples
+from .sample_checks import SampleChecks
 
 
 @DATASETS.register_module()
-class FaceParsingDataset(BaseSegDataset):
+class FaceParsingDataset(SampleChecks, BaseSegDataset):
     """One's own face-parsing data, with one's own class list.
 
     mmseg's folder layout: ``img_dir/{split}/{name}.jpg`` and
@@ -30,7 +29,9 @@ class FaceParsingDataset(BaseSegDataset):
       ``left_right_pairs``.
 
     A label value that is neither a class id nor ``ignore_index`` is an
-    error naming the label file, raised when the sample is loaded.
+    error naming the label file, raised when the sample is loaded; a
+    missing folder or label file, or an empty split, an error naming it
+    (:class:`~.sample_checks.SampleChecks`).
 
     Args:
         classes_file (str): The class-list file, relative to ``data_root``
@@ -96,35 +97,11 @@ class FaceParsingDataset(BaseSegDataset):
     def load_data_list(self) -> List[dict]:
         """mmseg's samples (at least one), each with the dataset's
         ``left_right_pairs``."""
-        data_list = require_samples(super().load_data_list(), self)
+        data_list = super().load_data_list()
         pairs = [tuple(pair) for pair in self._metainfo['left_right_pairs']]
         for data_info in data_list:
             data_info['left_right_pairs'] = pairs
         return data_list
-
-    def prepare_data(self, idx: int):
-        """The pipeline's output for sample ``idx``, its labels checked."""
-        data = super().prepare_data(idx)
-        samples = data.get('data_samples') if isinstance(data, dict) else None
-        if samples is not None and 'gt_sem_seg' in samples:
-            self._check_labels(samples.gt_sem_seg.data, idx)
-        return data
-
-    def _check_labels(self, label, idx: int) -> None:
-        """Raise unless every label value is a class id or ignored."""
-        values = np.unique(np.asarray(label))
-        num_classes = len(self._metainfo['classes'])
-        bad = [
-            int(v) for v in values
-            if not 0 <= v < num_classes and v != self.ignore_index
-        ]
-        if bad:
-            path = self.get_data_info(idx).get('seg_map_path')
-            raise ValueError(
-                f'{path}: label values {bad} are not class ids: the dataset '
-                f'has {num_classes} classes (ids 0-{num_classes - 1}, '
-                f'{self.ignore_index} ignored) {self._metainfo["classes"]} '
-                f'from {self._classes_source()}')
 
     def _classes_source(self) -> str:
         return self.classes_file if osp.isfile(self.classes_file) \

@@ -24,21 +24,25 @@ class CheckpointError(RuntimeError):
 
 
 def _describe(error: BaseException) -> str:
+    """What a failed safe load says about the file."""
     text = str(error).strip().splitlines()
-    if isinstance(error, pickle.UnpicklingError) or (
-            text and 'Weights only load failed' in text[0]):
-        unsupported = [line for line in text if 'Unsupported global' in line]
-        return ('it holds pickled objects beyond tensors and plain values, '
-                'which safe loading (weights_only=True) refuses' +
-                (f' ({unsupported[0].strip()})' if unsupported else '') +
-                '. Only if you trust the file, load it yourself with '
-                'torch.load(..., weights_only=False) and save its '
-                '"state_dict" and "meta" again')
     if isinstance(error, EOFError) or not text:
         return 'the file is empty or truncated'
+    # a real pickle naming classes or functions that torch does not allow
+    unsupported = [line for line in text if 'Unsupported global' in line]
+    if unsupported:
+        return ('it holds pickled objects beyond tensors and plain values, '
+                'which safe loading (weights_only=True) refuses '
+                f'({unsupported[0].strip()}). Only if you trust the file, '
+                'load it yourself with torch.load(..., weights_only=False) '
+                'and save its "state_dict" and "meta" again')
     if 'zip archive' in text[0] or 'central directory' in text[0]:
         return f'the file is truncated or corrupt ({text[0]})'
-    return f'{type(error).__name__}: {text[0]}'
+    if isinstance(error, OSError):  # unreadable: permissions, a folder
+        return f'{type(error).__name__}: {text[0]}'
+    # random bytes, text, another format: the unpickler's complaint
+    # ("Unsupported operand", a KeyError, ...) says nothing useful
+    return 'not a PyTorch checkpoint (corrupt or another kind of file)'
 
 
 def read_checkpoint(path: str, mmap: bool = False) -> dict:

@@ -100,7 +100,9 @@ def atomic_output(path: str) -> Iterator[str]:
     Yields:
         str: The temporary path to write to. On a clean exit it becomes
         ``path`` (permissions as for a new file under the umask); on an
-        exception it is removed and ``path`` is left as it was.
+        exception it is removed and ``path`` is left as it was. An
+        ``OSError`` that names no file (a full disk) or the temporary one
+        is given ``path`` as its ``filename``.
     """
     folder = osp.dirname(osp.abspath(path))
     os.makedirs(folder, exist_ok=True)
@@ -113,6 +115,11 @@ def atomic_output(path: str) -> Iterator[str]:
             raise FileNotFoundError(f'{path}: nothing was written')
         os.chmod(tmp, default_file_mode())
         os.replace(tmp, path)
+    except OSError as error:
+        # a write error (a full disk) names no file: name the target
+        if error.filename in (None, tmp):
+            error.filename = path
+        raise
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.remove(tmp)
@@ -124,9 +131,9 @@ def atomic_write_bytes(path: str, data: bytes, fsync: bool = False) -> None:
     Args:
         path (str): The target.
         data (bytes): Its content.
-        fsync (bool): Also flush it to the disk before the rename, so that
-            it survives a power loss, not only a killed process. Default:
-            False.
+        fsync (bool): Also flush it to the disk before the rename, and the
+            rename after it, so that it survives a power loss, not only a
+            killed process. Default: False.
     """
     with atomic_output(path) as tmp:
         with open(tmp, 'wb') as f:
@@ -134,6 +141,12 @@ def atomic_write_bytes(path: str, data: bytes, fsync: bool = False) -> None:
             if fsync:
                 f.flush()
                 os.fsync(f.fileno())
+    if fsync and hasattr(os, 'O_DIRECTORY'):  # POSIX: flush the rename
+        folder = os.open(osp.dirname(osp.abspath(path)), os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
 
 
 @contextlib.contextmanager

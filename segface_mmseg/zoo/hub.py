@@ -13,7 +13,8 @@ from ..checkpoints.releases import HF_FILENAME, HF_REPO, RELEASES
 
 
 class HubDownloadError(RuntimeError):
-    """An official file could not be fetched, or was fetched corrupt."""
+    """An official file could not be fetched, was fetched corrupt, or its
+    conversion cannot be stored in the model cache."""
 
 
 def _hub_cache() -> str:

@@ -71,7 +71,8 @@ def pretrained_checkpoint(release: str, force_download: bool = False) -> str:
 
     Raises:
         ValueError: Unknown release (the releases are listed).
-        HubDownloadError: No network and not cached, or a corrupt download.
+        HubDownloadError: No network and not cached, a corrupt download, or
+            a model cache that cannot be written.
     """
     if release not in RELEASES:
         raise ValueError(f'unknown release {release!r}; releases: '
@@ -89,9 +90,20 @@ def pretrained_checkpoint(release: str, force_download: bool = False) -> str:
         raise HubDownloadError(
             f'{error}; the downloaded file is unusable: fetch it again with '
             f'`segface download {release} --force`') from error
-    with atomic_output(dst) as tmp:
-        torch.save(checkpoint, tmp)
-    atomic_write_bytes(dst + '.sha256', _sha256(dst).encode() + b'\n')
+    try:
+        with atomic_output(dst) as tmp:
+            torch.save(checkpoint, tmp)  # a RuntimeError where it cannot
+        atomic_write_bytes(dst + '.sha256', _sha256(dst).encode() + b'\n')
+    except (OSError, RuntimeError) as error:
+        reason = getattr(error, 'strerror', None) or 'it cannot be written'
+        damaged = (' (the cached one is damaged: its sha256 does not match)'
+                   if osp.exists(dst) else '')
+        raise HubDownloadError(
+            f'{dst}: the converted {release} checkpoint cannot be stored '
+            f'in the model cache ({reason}){damaged}: make '
+            f'{osp.dirname(dst)} writable, set SEGFACE_CACHE to a folder you '
+            'can write to, or give a converted checkpoint (--checkpoint)'
+        ) from error
     return dst
 
 

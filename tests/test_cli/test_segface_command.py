@@ -1,5 +1,6 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """The ``segface`` command, in process, against an offline hub cache."""
+import errno
 import os
 import os.path as osp
 
@@ -134,3 +135,118 @@ def test_inputs_are_split_into_images_and_videos(tmp_path):
         [str(tmp_path), str(tmp_path / 'clip.MP4')], True)
     assert images == [(str(tmp_path), top + [str(tmp_path / 'sub/b.png')])]
     assert videos == [str(tmp_path / 'clip.MP4')]
+
+
+def _video(path, frames, size=(64, 48)):
+    writer = cv2.VideoWriter(
+        str(path), cv2.VideoWriter_fourcc(*'MJPG'), 5, size)
+    photo = cv2.resize(face_photo(), size)
+    for i in range(frames):
+        writer.write(np.roll(photo, 5 * i, axis=1))
+    writer.release()
+    return str(path)
+
+
+def _frames(path):
+    return int(cv2.VideoCapture(str(path)).get(cv2.CAP_PROP_FRAME_COUNT))
+
+
+def test_outputs_of_one_run_never_overwrite_each_other(
+        tmp_path, tiny_config, tiny_checkpoint, capsys):
+    """face.jpg and face.JPG, two clip.mp4 in two folders, clip.mp4 and
+    clip.avi: one output each, each the parse of its own input, and the
+    summary says which input went where."""
+    inputs = tmp_path / 'in'
+    for sub in ('a', 'b'):
+        (inputs / sub).mkdir(parents=True)
+    photo = cv2.resize(face_photo(), (64, 80))
+    cv2.imwrite(str(inputs / 'face.jpg'), photo)
+    cv2.imwrite(str(inputs / 'face.JPG'), photo[:, ::-1])
+    videos = [
+        _video(inputs / 'a' / 'clip.mp4', 2),
+        _video(inputs / 'b' / 'clip.mp4', 3),
+        _video(inputs / 'b' / 'clip.avi', 4)
+    ]
+    out = tmp_path / 'out'
+    code = main([
+        'parse',
+        str(inputs), *videos, '--model', tiny_config, '--checkpoint',
+        tiny_checkpoint, '--out-dir',
+        str(out), '--overlay'
+    ])
+    assert code == 0
+    parser = FaceParser(tiny_config, tiny_checkpoint)
+    for name, src in (('face_jpg', 'face.jpg'), ('face_jpg_2', 'face.JPG')):
+        labels = np.array(Image.open(out / 'pred' / f'{name}.png'))
+        np.testing.assert_array_equal(labels,
+                                      parser.parse(str(inputs / src)))
+        assert (out / 'vis' / f'{name}.jpg').is_file()
+    assert sorted(os.listdir(out / 'pred')) == [
+        'face_jpg.png', 'face_jpg_2.png'
+    ]
+    assert _frames(out / 'videos' / 'a' / 'clip.mp4') == 2
+    assert _frames(out / 'videos' / 'b' / 'clip_mp4.mp4') == 3
+    assert _frames(out / 'videos' / 'b' / 'clip_avi.mp4') == 4
+    printed = capsys.readouterr().out
+    assert f'{inputs / "face.JPG"} -> face_jpg_2' in printed
+    assert f'{videos[1]}: 3 frame(s) written to ' \
+           f'{out / "videos" / "b" / "clip_mp4.mp4"}' in printed
+
+
+def test_a_bad_video_is_listed_and_the_next_one_parsed(
+        tmp_path, tiny_config, tiny_checkpoint, capsys):
+    bad = tmp_path / 'bad.avi'
+    bad.write_bytes(b'not a video at all' * 100)
+    good = _video(tmp_path / 'good.avi', 3)
+    out = tmp_path / 'out'
+    code = main([
+        'parse',
+        str(bad), good, '--model', tiny_config, '--checkpoint',
+        tiny_checkpoint, '--out-dir',
+        str(out)
+    ])
+    assert code == 1
+    assert _frames(out / 'videos' / 'good.mp4') == 3
+    assert not (out / 'videos' / 'bad.mp4').exists()
+    err = capsys.readouterr().err
+    assert '1 video(s) not written' in err
+    assert f'{bad}: OpenCV cannot open this video' in err
+
+
+def test_unwritable_outputs_end_the_run_with_one_line(
+        tmp_path, tiny_config, tiny_checkpoint, monkeypatch):
+    """An --out-dir that is a file: refused before the model is loaded. A
+    disk that fills up: one line naming the file; the outputs written
+    before it are whole."""
+    import segface_mmseg.utils.atomic_files as atomic_files
+    photo = cv2.resize(face_photo(), (64, 80))
+    for name in ('a', 'b'):
+        cv2.imwrite(str(tmp_path / f'{name}.jpg'), photo)
+    args = [
+        'parse',
+        str(tmp_path / 'a.jpg'),
+        str(tmp_path / 'b.jpg'), '--model', tiny_config, '--checkpoint',
+        tiny_checkpoint, '--out-dir'
+    ]
+    (tmp_path / 'file').write_bytes(b'notes')
+    with pytest.raises(SystemExit, match='file: is a file, not a folder'):
+        main(args + [str(tmp_path / 'file')])
+
+    out = tmp_path / 'out'
+    full = str(out / 'pred' / 'b.png')
+
+    def full_disk(path, mode='r', *rest, **kwargs):
+        if 'w' in mode and '.b.png.' in osp.basename(path):
+            raise OSError(errno.ENOSPC, 'No space left on device')
+        return open(path, mode, *rest, **kwargs)
+
+    monkeypatch.setattr(atomic_files, 'open', full_disk, raising=False)
+    with pytest.raises(SystemExit) as error:
+        main(args + [str(out)])
+    assert str(error.value.code) == (
+        f'error: {full}: No space left on device: free some space or choose '
+        'another --out-dir; the outputs written before it are complete')
+    written = np.array(Image.open(out / 'pred' / 'a.png'))
+    parser = FaceParser(tiny_config, tiny_checkpoint)
+    np.testing.assert_array_equal(written, parser.parse(str(tmp_path / 'a.jpg')))
+    assert sorted(os.listdir(out / 'pred')) == ['a.png']

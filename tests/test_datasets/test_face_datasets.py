@@ -9,16 +9,18 @@ import pytest
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmseg.registry import DATASETS
+from PIL import Image
 
 from segface_mmseg.datasets import (CELEBAMASK_HQ_CLASSES,
                                     ORIGINAL_CELEBAMASK_HQ_CLASSES,
                                     ZLLRUNNING_CELEBAMASK_HQ_CLASSES,
                                     CelebAMaskHQDataset, HelenDataset,
                                     LaPaDataset, class_remap, left_right_pairs,
+                                    LabelValueError, NoSamplesError,
                                     load_landmarks)
 from segface_mmseg.datasets.preparation import convert_helen, convert_lapa
 from ..data_generators import make_fake_helen, make_fake_lapa
-from ..utils import CONFIG_DIR, all_config_paths
+from ..utils import CONFIG_DIR, all_config_paths, write_mmseg_layout
 
 # the official class lists (datasets/{celebamask_hq,lapa,helen}.py of the
 # official code), by label id
@@ -276,3 +278,64 @@ def test_empty_split_names_its_folder(tmp_path, dataset):
                 data_root=str(tmp_path),
                 data_prefix=prefix,
                 pipeline=[]))
+
+
+LOADED = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations'),
+    dict(type='PackSegInputs')
+]
+
+
+def _split(dataset, root, **kwargs):
+    init_default_scope('mmseg')
+    return DATASETS.build(
+        dict(
+            type=dataset,
+            data_root=str(root),
+            data_prefix=dict(
+                img_path='img_dir/val', seg_map_path='ann_dir/val'),
+            img_suffix='.jpg',
+            pipeline=LOADED,
+            **kwargs))
+
+
+@pytest.mark.parametrize('dataset, num_classes', [
+    ('CelebAMaskHQDataset', 19),
+    ('LaPaDataset', 11),
+    ('HelenDataset', 11),
+])
+def test_a_label_value_beyond_the_classes_names_file_value_and_range(
+        tmp_path, dataset, num_classes):
+    write_mmseg_layout(tmp_path, splits=('val', ), num_classes=num_classes)
+    path = tmp_path / 'ann_dir' / 'val' / '1.png'
+    label = np.array(Image.open(path))
+    label[3, 4], label[5, 6] = 200, 255  # 255: ignored, not an error
+    Image.fromarray(label).save(path)
+    split = _split(dataset, tmp_path)
+    split[0]
+    with pytest.raises(LabelValueError) as error:
+        split[1]
+    assert str(error.value).startswith(
+        f'{path}: label values [200] are not class ids: the dataset has '
+        f'{num_classes} classes (ids 0-{num_classes - 1}, 255 ignored)')
+    assert isinstance(error.value, ValueError)
+
+
+def test_a_missing_folder_or_label_file_is_named(tmp_path):
+    with pytest.raises(NoSamplesError) as error:
+        _split('CelebAMaskHQDataset', tmp_path)  # an empty data root
+    assert str(error.value).startswith(
+        f'{tmp_path}/img_dir/val: no such folder of images for '
+        'CelebAMaskHQDataset; check data_root')
+    with pytest.raises(
+            FileNotFoundError,
+            match=re.escape(f'{tmp_path}/val.txt: no such split file')):
+        _split('CelebAMaskHQDataset', tmp_path, ann_file='val.txt')
+    write_mmseg_layout(tmp_path, splits=('val', ), num_images=3)
+    os.remove(tmp_path / 'ann_dir' / 'val' / '1.png')
+    with pytest.raises(NoSamplesError) as error:
+        _split('CelebAMaskHQDataset', tmp_path)
+    assert str(error.value).startswith(
+        f'{tmp_path}/ann_dir/val: 1 of the 3 images have no label file: '
+        f'{tmp_path}/ann_dir/val/1.png for CelebAMaskHQDataset')

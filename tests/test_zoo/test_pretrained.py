@@ -4,6 +4,7 @@ offline, on a hand-made hub cache: download, convert once, cache, verify."""
 import logging
 import os
 import os.path as osp
+import re
 
 import numpy as np
 import pytest
@@ -119,3 +120,39 @@ def test_inferencer_by_metafile_name(fake_hub, tmp_path, face_image):
     labels = sample.pred_sem_seg.data[0].numpy()
     np.testing.assert_array_equal(labels, expected)
     assert inferencer.model.dataset_meta['classes'][2] == 'skin'
+
+
+def test_a_damaged_file_in_a_read_only_cache(fake_hub, face_image,
+                                             monkeypatch):
+    """The cached conversion is damaged and the cache cannot be written
+    (simulated: every torch.save there fails as it does on a read-only
+    folder): one error naming the file and what to do; the CLI prints it on
+    one line."""
+    from segface_mmseg.cli.main import main
+    cached = pretrained.pretrained_checkpoint(RELEASE)
+    with open(cached, 'r+b') as f:
+        f.seek(os.path.getsize(cached) // 2)
+        f.write(b'\x00' * 64)
+    damaged = open(cached, 'rb').read()
+
+    def read_only(obj, path, *args, **kwargs):
+        raise RuntimeError('[enforce fail at inline_container.cc:747] . '
+                           'PytorchStreamWriter failed writing file')
+
+    monkeypatch.setattr(torch, 'save', read_only)
+    with pytest.raises(HubDownloadError) as info:
+        FaceParser.from_pretrained(RELEASE)
+    message = str(info.value)
+    assert message.startswith(f'{cached}: the converted {RELEASE} checkpoint '
+                              'cannot be stored in the model cache')
+    assert 'damaged' in message and 'SEGFACE_CACHE' in message
+    assert '--checkpoint' in message
+    with pytest.raises(SystemExit, match=f'^error: {re.escape(cached)}: '):
+        main([
+            'parse', face_image, '--model', RELEASE, '--out-dir',
+            osp.join(osp.dirname(face_image), 'out')
+        ])
+    assert open(cached, 'rb').read() == damaged
+    assert sorted(os.listdir(osp.dirname(cached))) == [
+        osp.basename(cached), osp.basename(cached) + '.sha256'
+    ]

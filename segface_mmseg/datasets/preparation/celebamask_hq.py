@@ -29,8 +29,8 @@ from PIL import Image
 
 from .common import (copy_file, outputs_current, remove_stale_temporaries,
                      run_tasks, save_image, summarize, write_split_files)
-from .input_checks import (ConversionError, check_size, read_image,
-                           require_dir, require_file)
+from .input_checks import (ConversionError, check_complete, check_size,
+                           read_image, require_dir, require_file)
 
 # Part files in the official merge order: part i gets label id i + 1, and a
 # later part overwrites an earlier one where they overlap (SegFace's
@@ -46,8 +46,10 @@ PARTITION_FILE = 'list_eval_partition.txt'
 SPLITS = ('train', 'val', 'test')  # CelebA partition groups 0, 1, 2
 
 
-def read_splits(raw_root: str,
-                partition_file: Optional[str] = None) -> Dict[str, List[int]]:
+def read_splits(
+        raw_root: str,
+        partition_file: Optional[str] = None,
+        skip_bad: bool = False) -> Tuple[Dict[str, List[int]], List[str]]:
     """CelebA-HQ ids of each split, through the CelebA partition.
 
     Each HQ id is mapped to its original CelebA file by the mapping file,
@@ -58,9 +60,17 @@ def read_splits(raw_root: str,
         raw_root (str): The download folder.
         partition_file (str, optional): CelebA's partition file. Default:
             ``raw_root/list_eval_partition.txt``.
+        skip_bad (bool): Leave out the images that the partition file does
+            not list, instead of raising. Default: False.
 
     Returns:
-        dict[str, list[int]]: Sorted ids per split.
+        tuple[dict[str, list[int]], list[str]]: Sorted ids per split, and
+        one message per image left out.
+
+    Raises:
+        ConversionError: A malformed file, or (unless ``skip_bad``) images
+            of the mapping file that the partition file does not list (how
+            many, and the first few).
     """
     mapping_file = require_file(
         osp.join(raw_root, MAPPING_FILE), 'CelebA-HQ to CelebA mapping file')
@@ -107,7 +117,17 @@ def read_splits(raw_root: str,
     if not any(splits.values()):
         raise ConversionError(
             f'{partition_file}: lists none of the images of {mapping_file}')
-    return {split: sorted(ids) for split, ids in splits.items()}
+    unlisted = check_complete(
+        partition_file, [
+            f'{orig} (id {hq_id})'
+            for orig, hq_id in sorted(orig_to_hq.items(), key=lambda x: x[1])
+            if orig not in listed
+        ],
+        f'images of {osp.basename(mapping_file)} are not listed (so in no '
+        'split)',
+        "use CelebA's complete list_eval_partition.txt",
+        skip_bad=skip_bad)
+    return {split: sorted(ids) for split, ids in splits.items()}, unlisted
 
 
 def merge_part_masks(raw_root: str,
@@ -264,12 +284,13 @@ def convert_celebamask_hq(raw_root: str,
         dict: Summary, see :func:`common.summarize`.
 
     Raises:
-        ConversionError: A bad input file (named in the message), unless
+        ConversionError: A bad input file (named in the message), or
+            images that the partition file does not list, unless
             ``skip_bad``.
     """
     require_dir(osp.join(raw_root, IMAGE_DIR), 'folder of images')
     require_dir(osp.join(raw_root, ANNO_DIR), 'folder of part masks')
-    splits = read_splits(raw_root, partition_file)
+    splits, unlisted = read_splits(raw_root, partition_file, skip_bad)
     if osp.isdir(out_dir):
         remove_stale_temporaries(out_dir)
     tasks = [(hq_id, split, raw_root, out_dir, image_size, mask_size)
@@ -281,4 +302,4 @@ def convert_celebamask_hq(raw_root: str,
         for split, ids in splits.items()
     }
     write_split_files(out_dir, split_names)
-    return summarize(out_dir, split_names, results, bad)
+    return summarize(out_dir, split_names, results, unlisted + bad)

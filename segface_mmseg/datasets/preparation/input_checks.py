@@ -17,6 +17,9 @@ from PIL import Image
 
 from ...utils.errors import ConversionError
 
+# how many names an error lists before "..."
+SHOWN = 5
+
 
 def require_file(path: str, what: str = 'file') -> str:
     """Return ``path`` if it is a file, else raise :class:`ConversionError`."""
@@ -62,6 +65,43 @@ def check_disjoint_splits(names: Dict[str, Sequence[str]], where: str) -> None:
                     f'{where}: {name} is in both the {seen[name]} and the '
                     f'{split} split')
             seen[name] = split
+
+
+def check_complete(where: str,
+                   missing: Sequence[str],
+                   what: str,
+                   hint: str,
+                   skip_bad: bool = False) -> List[str]:
+    """Entries of one list of the download that another list lacks (a
+    partial download, a partition file of another version).
+
+    Args:
+        where (str): The file or folder that lacks them.
+        missing (Sequence[str]): The entries.
+        what (str): What they are, plural (``'images of the mapping file
+            are not listed'``).
+        hint (str): What to do (``'use the complete file'``).
+        skip_bad (bool): Return them for the summary instead of raising.
+
+    Returns:
+        list[str]: One message per entry (empty if none is missing).
+
+    Raises:
+        ConversionError: Some are missing and not ``skip_bad``; the message
+            says how many and names the first few.
+    """
+    if not missing:
+        return []
+    if not skip_bad:
+        shown = ', '.join(missing[:SHOWN]) + (
+            ', ...' if len(missing) > SHOWN else '')
+        raise ConversionError(
+            f'{where}: {len(missing)} {what}: {shown}; {hint}, or pass '
+            '--skip-bad to leave them out')
+    return [
+        f'{where}: {name}: one of the {len(missing)} {what}'
+        for name in missing
+    ]
 
 
 def check_finite_points(path: str, points: np.ndarray, what: str) -> None:

@@ -23,10 +23,10 @@ from ..face_classes import LAPA_CLASSES
 from .common import (copy_file, outputs_current, remove_stale_temporaries,
                      run_tasks, save_image, summarize, write_landmarks,
                      write_split_files)
-from .input_checks import (ConversionError, check_disjoint_splits,
-                           check_finite_points, check_label_values, check_size,
-                           list_by_suffix, read_image, read_label,
-                           read_numbers, require_dir)
+from .input_checks import (ConversionError, check_complete,
+                           check_disjoint_splits, check_finite_points,
+                           check_label_values, check_size, list_by_suffix,
+                           read_image, read_label, read_numbers, require_dir)
 
 SPLITS = ('train', 'val', 'test')
 
@@ -100,7 +100,10 @@ def convert_lapa(raw_root: str,
     alignment points (:func:`five_points_from_lapa106`) in the image's
     pixel frame. Re-running skips finished samples and converts again those
     whose raw files changed since. Image names are matched in any case
-    (``.jpg``, ``.JPG``); a name in two splits is an error.
+    (``.jpg``, ``.JPG``); a name in two splits is an error, and so are
+    labels or landmark files without their image (how many, and the first
+    few; listed and left out with ``skip_bad``). An image without its label
+    or landmark file is a bad input of its own.
 
     Args:
         raw_root (str): The download folder (see the module docstring).
@@ -118,11 +121,23 @@ def convert_lapa(raw_root: str,
             ``skip_bad``.
     """
     images = {}  # split -> name -> image file ('.jpg' in any case)
+    unmatched = []  # labels and landmarks without their image
     for split in splits:
         for sub in ('images', 'labels', 'landmarks'):
             require_dir(osp.join(raw_root, split, sub))
-        images[split] = list_by_suffix(
-            osp.join(raw_root, split, 'images'), '.jpg')
+        folder = osp.join(raw_root, split, 'images')
+        images[split] = list_by_suffix(folder, '.jpg')
+        others = set(
+            list_by_suffix(osp.join(raw_root, split, 'labels'), '.png'))
+        others |= set(
+            list_by_suffix(osp.join(raw_root, split, 'landmarks'), '.txt'))
+        unmatched += check_complete(
+            folder,
+            sorted(others - set(images[split])),
+            f'names of {split}/labels or {split}/landmarks have no image '
+            'here',
+            'complete the download',
+            skip_bad=skip_bad)
     names = {split: sorted(found) for split, found in images.items()}
     check_disjoint_splits(names, raw_root)
     if osp.isdir(out_dir):
@@ -136,4 +151,4 @@ def convert_lapa(raw_root: str,
         for split, split_list in names.items()
     }
     write_split_files(out_dir, split_names)
-    return summarize(out_dir, split_names, results, bad)
+    return summarize(out_dir, split_names, results, unmatched + bad)

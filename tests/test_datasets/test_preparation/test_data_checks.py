@@ -73,6 +73,51 @@ def test_celebamask_hq_image_in_two_partition_groups(tmp_path):
         convert_celebamask_hq(raw, out, **CELEBA_SIZES)
 
 
+def test_celebamask_hq_images_missing_from_the_partition_file(
+        tmp_path, capsys):
+    """A partition file lacking entries that the mapping file lists: an
+    error saying how many and which, or with --skip-bad listed and left
+    out; never a silently smaller dataset."""
+    raw, out = _celeba(tmp_path)
+    partition = osp.join(raw, 'list_eval_partition.txt')
+    # ids 1 (train) and 29999 (val) lose their entries
+    dropped = {f'{100000 + 7 * i:06d}.jpg' for i in (1, 29999)}
+    lines = [
+        line for line in open(partition).read().splitlines()
+        if line.split()[0] not in dropped
+    ]
+    with open(partition, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    with pytest.raises(ConversionError) as error:
+        convert_celebamask_hq(raw, out, **CELEBA_SIZES)
+    assert str(error.value).startswith(
+        f'{partition}: 2 images of CelebA-HQ-to-CelebA-mapping.txt are not '
+        'listed (so in no split): 100007.jpg (id 1), 309993.jpg (id 29999);')
+    assert '--skip-bad' in str(error.value)
+    assert not osp.exists(out)
+    summary = convert_celebamask_hq(raw, out, skip_bad=True, **CELEBA_SIZES)
+    assert summary['splits'] == dict(train=2, val=1, test=1)
+    assert len(summary['bad']) == 2
+    printed = capsys.readouterr().out
+    assert f'skipped: {partition}: 100007.jpg (id 1)' in printed
+    assert '2 bad inputs skipped' in printed
+
+
+def test_lapa_labels_and_landmarks_without_their_image(tmp_path, capsys):
+    raw, out = _lapa(tmp_path)
+    folder = osp.join(raw, 'train', 'images')
+    names = _lapa_names(raw, 'train')
+    os.remove(osp.join(folder, names[0] + '.jpg'))
+    with pytest.raises(ConversionError) as error:
+        convert_lapa(raw, out)
+    assert str(error.value).startswith(
+        f'{folder}: 1 names of train/labels or train/landmarks have no '
+        f'image here: {names[0]};')
+    summary = convert_lapa(raw, out, skip_bad=True)
+    assert summary['splits']['train'] == len(names) - 1
+    assert f'skipped: {folder}: {names[0]}' in capsys.readouterr().out
+
+
 def test_celebamask_hq_raw_mask_changed_after_conversion(tmp_path, capsys):
     raw, out = _celeba(tmp_path)
     convert_celebamask_hq(raw, out, **CELEBA_SIZES)

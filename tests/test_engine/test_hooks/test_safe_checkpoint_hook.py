@@ -1,18 +1,22 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """Training checkpoints that load safely and are written atomically."""
+import errno
 import io
+import os
 import os.path as osp
 import sys
 
 import numpy as np
 import pytest
 import torch
-from mmengine.fileio import get_file_backend
+from mmengine.fileio import get_file_backend, register_backend
+from mmengine.logging import MessageHub, MMLogger
 from mmengine.runner import Runner
 from mmseg.apis import init_model
 
 import segface_mmseg.utils.atomic_files as atomic_files
-from segface_mmseg.engine import AtomicLocalBackend, SafeCheckpointHook
+from segface_mmseg.engine import (AtomicLocalBackend, SafeCheckpointHook,
+                                  find_resumable_checkpoint)
 from ...utils import run_script, tiny_runner_config, write_mmseg_layout
 
 # A torch zip file whose pickle reaches ``torch._utils``' module globals
@@ -147,3 +151,90 @@ def test_a_failed_save_keeps_the_previous_checkpoint(trained, monkeypatch):
     assert open(path, 'rb').read() == before
     assert sorted(p.name for p in work_dir.iterdir()
                   if p.name.startswith('.')) == []
+
+
+
+@register_backend('segface_test_full_disk', force=True)
+class FullDisk(AtomicLocalBackend):
+    """The atomic backend on a disk that fills up while a file named in
+    ``full_at`` is written."""
+    full_at = ('iter_4.pth', )
+
+    def put(self, obj: bytes, filepath) -> None:
+        if osp.basename(str(filepath)) in self.full_at:
+            raise OSError(errno.ENOSPC, 'No space left on device')
+        super().put(obj, filepath)
+
+
+def test_rotation_keeps_the_last_checkpoint_until_the_next_is_saved(
+        tmp_path):
+    """``max_keep_ckpts=1`` and the disk full while ``iter_4.pth`` is
+    written: ``iter_2.pth`` is still there, ``last_checkpoint`` names it,
+    ``--resume`` finds it and training resumes from it; once ``iter_4.pth``
+    is saved, ``iter_2.pth`` goes."""
+    write_mmseg_layout(tmp_path / 'data')
+    work_dir = tmp_path / 'work'
+    cfg = tiny_runner_config(work_dir, tmp_path / 'data', max_iters=4)
+    cfg.default_hooks.checkpoint.max_keep_ckpts = 1
+    cfg.default_hooks.checkpoint.save_best = None
+    cfg.default_hooks.checkpoint.backend_args = dict(
+        backend='segface_test_full_disk')
+    with pytest.raises(OSError, match='No space left'):
+        Runner.from_cfg(cfg.copy()).train()
+    kept = str(work_dir / 'iter_2.pth')
+    assert sorted(p.name for p in work_dir.glob('*.pth')) == ['iter_2.pth']
+    assert (work_dir / 'last_checkpoint').read_text() == kept
+    assert find_resumable_checkpoint(str(work_dir)) == kept
+
+    cfg.default_hooks.checkpoint.backend_args = None
+    cfg.resume = True
+    cfg.load_from = kept
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    assert runner.iter == 4
+    assert sorted(p.name for p in work_dir.glob('*.pth')) == ['iter_4.pth']
+    assert (work_dir / 'last_checkpoint').read_text() == str(work_dir /
+                                                             'iter_4.pth')
+    resumed = torch.load(
+        str(work_dir / 'iter_4.pth'), map_location='cpu', weights_only=True)
+    assert resumed['message_hub']['runtime_info']['keep_ckpt_ids'] == [4]
+
+
+class _SavingRunner:
+    """What ``CheckpointHook`` uses of a runner, saving small files."""
+
+    def __init__(self, work_dir):
+        self.work_dir = str(work_dir)
+        self.epoch, self.iter = 0, 0
+        self.message_hub = MessageHub.get_instance(f'best-{work_dir}')
+        self.logger = MMLogger.get_current_instance()
+
+    def save_checkpoint(self, out_dir, filename, file_client_args=None,
+                        backend_args=None, **kwargs):
+        get_file_backend(out_dir, backend_args=backend_args).put(
+            f'{filename}'.encode(), osp.join(out_dir, filename))
+
+
+def test_a_new_best_checkpoint_replaces_the_old_one_after_it_is_saved(
+        tmp_path, monkeypatch):
+    runner = _SavingRunner(tmp_path)
+    hook = SafeCheckpointHook(
+        interval=1,
+        by_epoch=False,
+        save_best='mF1',
+        rule='greater',
+        backend_args=dict(backend='segface_test_full_disk'))
+    hook.before_train(runner)
+    monkeypatch.setattr(FullDisk, 'full_at', ('best_mF1_iter_4.pth', ))
+    runner.iter = 2
+    hook._save_best_checkpoint(runner, dict(mF1=0.5))
+    runner.iter = 4
+    with pytest.raises(OSError, match='No space left'):
+        hook._save_best_checkpoint(runner, dict(mF1=0.6))
+    assert sorted(os.listdir(tmp_path)) == ['best_mF1_iter_2.pth']
+    assert hook.best_ckpt_path == str(tmp_path / 'best_mF1_iter_2.pth')
+    monkeypatch.setattr(FullDisk, 'full_at', ())
+    hook._save_best_checkpoint(runner, dict(mF1=0.7))
+    assert sorted(os.listdir(tmp_path)) == ['best_mF1_iter_4.pth']
+    hook._save_best_checkpoint(runner, dict(mF1=0.1))  # not better
+    assert hook.best_ckpt_path == str(tmp_path / 'best_mF1_iter_4.pth')
