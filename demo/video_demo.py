@@ -35,7 +35,7 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     parser = build_face_parser(args)
-    with output_errors(osp.dirname(args.out) or '.'):
+    with output_errors(osp.dirname(args.out) or '.', '--out'):
         count = parse_video(parser, args.video, args.out, args.opacity,
                             args.show_faces, args.max_frames, args.fourcc)
     print(f'\n{count} frame(s) written to {args.out}')

@@ -2,13 +2,13 @@
 """Official ``model_299.pt`` files: reading them safely, converting them to
 mmseg checkpoints (with ``meta.dataset_meta``), in memory or to a file."""
 import os.path as osp
-import zipfile
 from typing import Dict, Optional
 
 import torch
 
 from ..datasets.face_classes import (CELEBAMASK_HQ_CLASSES, LAPA_CLASSES,
                                      palette_of)
+from ..engine.checkpoint_files import CheckpointError, read_checkpoint
 from ..utils import atomic_output
 from ..utils.errors import ConversionError
 from .releases import RELEASES
@@ -54,16 +54,10 @@ def load_official_state_dict(path: str) -> dict:
     """
     if not osp.isfile(path):
         raise ConversionError(f'{path}: no such file')
-    try:
-        checkpoint = torch.load(
-            path,
-            map_location='cpu',
-            weights_only=True,
-            mmap=zipfile.is_zipfile(path))
-    except Exception as error:  # unpickling errors have many types
-        raise ConversionError(
-            f'{path}: cannot be loaded as a weights-only torch checkpoint '
-            f'({type(error).__name__}: {error})') from error
+    try:  # the same reading, and messages, as every checkpoint's
+        checkpoint = read_checkpoint(path, mmap=True)
+    except CheckpointError as error:
+        raise ConversionError(str(error)) from error
     if not is_official_checkpoint(checkpoint):
         keys = sorted(checkpoint) if isinstance(checkpoint, dict) else []
         raise ConversionError(

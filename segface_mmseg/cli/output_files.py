@@ -115,13 +115,18 @@ def prepare_out_dir(out_dir: str) -> str:
 
 
 @contextlib.contextmanager
-def output_errors(out_dir: str) -> Iterator[None]:
+def output_errors(out_dir: str, option: str = '--out-dir') -> Iterator[None]:
     """Turn an error writing outputs into one line (a ``SystemExit``).
 
     Every output is written whole or not at all
     (:func:`~segface_mmseg.utils.atomic_output`), so the files written
     before the error are complete and an earlier file of the same name is
     kept.
+
+    Args:
+        out_dir (str): Where the outputs go.
+        option (str): The option that chose it, named in the advice.
+            Default: '--out-dir'.
     """
     try:
         yield
@@ -133,10 +138,10 @@ def output_errors(out_dir: str) -> Iterator[None]:
         if error.errno in FULL_DISK:
             raise SystemExit(
                 f'error: {where}: {reason}: free some space or choose '
-                'another --out-dir; the outputs written before it are '
+                f'another {option}; the outputs written before it are '
                 'complete')
         if inside or where == out_dir:
             raise SystemExit(f'error: {where}: cannot be written ({reason});'
-                             ' choose an --out-dir you can write to; the '
-                             'outputs written before it are complete')
+                             f' choose another {option}; the outputs '
+                             'written before it are complete')
         raise SystemExit(f'error: {where}: {reason}')

@@ -5,6 +5,7 @@ The output is written to a temporary file next to it and renamed when
 complete; a video whose frames end before its header says is refused.
 ``.mp4`` and ``.mov`` use the mp4v codec, ``.avi`` and ``.mkv`` MJPG.
 """
+import errno
 import os.path as osp
 from typing import Optional
 
@@ -80,6 +81,8 @@ def parse_video(parser: FaceParser,
         VideoError: An unreadable, empty or truncated video (``out`` is
             then left as it was).
         SystemExit: An output that cannot be written.
+        OSError: The written video holds fewer frames than were parsed
+            (OpenCV's writer fails silently, on a full disk for one).
     """
     try:
         capture = open_video(video)
@@ -115,4 +118,21 @@ def parse_video(parser: FaceParser,
                 f'error: {video}: only {count} of its {total} frames '
                 f'could be read (truncated or corrupt?); {out} was not '
                 'written')
+        # OpenCV's writer ignores write errors (a full disk): count the
+        # frames it wrote before the file takes the output's name
+        written = _frames_in(tmp)
+        if written != count:
+            raise OSError(
+                errno.EIO, f'OpenCV wrote {written} of its {count} frames '
+                '(is the disk full?)', out)
+    return count
+
+
+def _frames_in(path: str) -> int:
+    """How many frames of a video file can be read (not decoded)."""
+    capture = cv2.VideoCapture(path)
+    count = 0
+    while capture.isOpened() and capture.grab():
+        count += 1
+    capture.release()
     return count

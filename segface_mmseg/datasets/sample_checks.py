@@ -7,8 +7,9 @@ refuses, with the file or folder named:
 - a split that holds no sample, or whose folder or split file is missing
   (mmengine fails on them deep inside, with a bare ``FileNotFoundError`` or
   "need at least one array to concatenate");
-- images without their label file, checked over the whole split before
-  training or testing starts (one ``stat`` per sample);
+- samples without their image or label file (a split file naming images
+  that are not there, images without labels), checked over the whole split
+  before training or testing starts (one ``stat`` per file);
 - label values that are neither a class id nor ``ignore_index``, at the
   sample when it is loaded (the loss would fail with an ``IndexError``, the
   metric without naming the file).
@@ -83,16 +84,17 @@ class SampleChecks:
             raise NoSamplesError(
                 f'{img_dir}: no samples ({self.img_suffix} images with '
                 f'{self.seg_map_suffix} labels{listed}) {_advice(self)}')
-        missing = [
-            info['seg_map_path'] for info in data_list
-            if _local(info.get('seg_map_path'))
-            and not osp.isfile(info['seg_map_path'])
-        ]
-        if missing:
-            raise NoSamplesError(
-                f'{osp.dirname(missing[0])}: {len(missing)} of the '
-                f'{len(data_list)} images have no label file: '
-                f'{_listed(missing)} {_advice(self)}')
+        for key, what in (('img_path', 'image'), ('seg_map_path',
+                                                  'label file')):
+            missing = [
+                info[key] for info in data_list
+                if _local(info.get(key)) and not osp.isfile(info[key])
+            ]
+            if missing:
+                raise NoSamplesError(
+                    f'{osp.dirname(missing[0])}: {len(missing)} of the '
+                    f'{len(data_list)} samples have no {what}: '
+                    f'{_listed(missing)} {_advice(self)}')
         return data_list
 
     def prepare_data(self, idx: int):

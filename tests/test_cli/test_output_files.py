@@ -76,8 +76,8 @@ def test_an_out_dir_that_is_a_file_or_under_one(tmp_path, monkeypatch):
 @pytest.mark.parametrize('code, message', [
     (errno.ENOSPC, 'No space left on device: free some space'),
     (errno.EFBIG, 'File too large: free some space'),
-    (errno.EROFS, r'cannot be written \(Read-only file system\); choose an '
-     '--out-dir'),
+    (errno.EROFS, r'cannot be written \(Read-only file system\); choose '
+     'another --out-dir'),
 ])
 def test_write_errors_are_one_line_naming_the_file(tmp_path, code, message):
     path = str(tmp_path / 'pred' / 'a.png')

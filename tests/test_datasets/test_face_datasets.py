@@ -337,5 +337,5 @@ def test_a_missing_folder_or_label_file_is_named(tmp_path):
     with pytest.raises(NoSamplesError) as error:
         _split('CelebAMaskHQDataset', tmp_path)
     assert str(error.value).startswith(
-        f'{tmp_path}/ann_dir/val: 1 of the 3 images have no label file: '
+        f'{tmp_path}/ann_dir/val: 1 of the 3 samples have no label file: '
         f'{tmp_path}/ann_dir/val/1.png for CelebAMaskHQDataset')

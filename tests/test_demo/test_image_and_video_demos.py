@@ -191,3 +191,45 @@ def test_detector_options_from_the_command_line(tmp_path, tiny_config,
         demo.main(
             common +
             ['--detector', 'haar', '--detector-options', 'no_such_option=1'])
+
+
+def test_a_video_writer_that_fails_silently_is_caught(
+        tmp_path, tiny_config, tiny_checkpoint, monkeypatch):
+    """OpenCV's writer ignores write errors (a full disk): a video holding
+    fewer frames than were parsed never takes the output's name."""
+    demo = _load_demo('video_demo')
+    src = str(tmp_path / 'in.avi')
+    writer = cv2.VideoWriter(src, cv2.VideoWriter_fourcc(*'MJPG'), 5, (80, 60))
+    for i in range(5):
+        writer.write(np.roll(cv2.resize(face_photo(), (80, 60)), i, axis=1))
+    writer.release()
+    real_writer = cv2.VideoWriter
+
+    class FullDiskWriter:
+        """Writes the first 2 frames, then drops the rest silently."""
+
+        def __init__(self, *args):
+            self.writer, self.count = real_writer(*args), 0
+
+        def isOpened(self):
+            return self.writer.isOpened()
+
+        def write(self, frame):
+            self.count += 1
+            if self.count <= 2:
+                self.writer.write(frame)
+
+        def release(self):
+            self.writer.release()
+
+    monkeypatch.setattr(cv2, 'VideoWriter', FullDiskWriter)
+    out = tmp_path / 'out.mp4'
+    out.write_bytes(b'earlier')
+    with pytest.raises(SystemExit) as error:
+        demo.main([src, tiny_config, tiny_checkpoint, '--out', str(out)])
+    assert str(error.value.code) == (
+        f'error: {out}: cannot be written (OpenCV wrote 2 of its 5 frames (is '
+        'the disk full?)); choose another --out; the outputs written before '
+        'it are complete')
+    assert out.read_bytes() == b'earlier'
+    assert sorted(os.listdir(tmp_path)) == ['in.avi', 'out.mp4']
