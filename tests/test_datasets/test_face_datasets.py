@@ -117,7 +117,9 @@ def test_lapa_dataset_from_split_file(tmp_path):
         pipeline=[])
     assert len(dataset) == 2
     os.remove(osp.join(root, 'test.txt'))
-    with pytest.raises(AssertionError, match=re.escape(f'{root}/test.txt')):
+    with pytest.raises(
+            NoSamplesError,
+            match=re.escape(f'{root}/test.txt: no such split file')):
         LaPaDataset(
             data_root=root,
             ann_file='test.txt',
