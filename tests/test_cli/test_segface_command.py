@@ -176,7 +176,8 @@ def test_outputs_of_one_run_never_overwrite_each_other(
     ])
     assert code == 0
     parser = FaceParser(tiny_config, tiny_checkpoint)
-    for name, src in (('face_jpg', 'face.jpg'), ('face_jpg_2', 'face.JPG')):
+    # in input order: the folder's files sorted, 'face.JPG' first
+    for name, src in (('face_jpg', 'face.JPG'), ('face_jpg_2', 'face.jpg')):
         labels = np.array(Image.open(out / 'pred' / f'{name}.png'))
         np.testing.assert_array_equal(labels,
                                       parser.parse(str(inputs / src)))
@@ -188,7 +189,7 @@ def test_outputs_of_one_run_never_overwrite_each_other(
     assert _frames(out / 'videos' / 'b' / 'clip_mp4.mp4') == 3
     assert _frames(out / 'videos' / 'b' / 'clip_avi.mp4') == 4
     printed = capsys.readouterr().out
-    assert f'{inputs / "face.JPG"} -> face_jpg_2' in printed
+    assert f'{inputs / "face.jpg"} -> face_jpg_2' in printed
     assert f'{videos[1]}: 3 frame(s) written to ' \
            f'{out / "videos" / "b" / "clip_mp4.mp4"}' in printed
 
