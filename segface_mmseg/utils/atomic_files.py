@@ -117,7 +117,7 @@ def atomic_output(path: str) -> Iterator[str]:
         os.replace(tmp, path)
     except OSError as error:
         # a write error (a full disk) names no file: name the target
-        if error.filename in (None, tmp):
+        if error.errno is not None and error.filename in (None, tmp):
             error.filename = path
         raise
     finally:
