@@ -8,8 +8,8 @@ from .face_classes import (CELEBAMASK_HQ_CLASSES, FACE_PALETTE, HELEN_CLASSES,
 from .face_landmark_dataset import FaceLandmarkDataset, load_landmarks
 from .face_parsing_dataset import FaceParsingDataset
 from .helen import HelenDataset
-from .sample_checks import DatasetError, LabelValueError, NoSamplesError
 from .lapa import LaPaDataset
+from .sample_checks import DatasetError, LabelValueError, NoSamplesError
 from .transforms import *  # noqa: F401,F403
 
 __all__ = [

@@ -9,7 +9,6 @@ never widens torch's allow-list.
 import glob
 import logging
 import os.path as osp
-import pickle
 import re
 import zipfile
 from typing import Optional

@@ -18,17 +18,19 @@ def _stems(*names):
     return output_stems([osp.join(ROOT, name) for name in names], ROOT)
 
 
-@pytest.mark.parametrize('names, expected', [
-    (('face.jpg', 'face.png'), ['face_jpg', 'face_png']),
-    (('face.jpg', 'face.JPG'), ['face_jpg', 'face_jpg_2']),
-    (('Face.jpg', 'face.png'), ['Face_jpg', 'face_png']),
-    (('a/clip.mp4', 'b/clip.mp4'), ['a/clip', 'b/clip']),
-    (('clip.jpg', 'clip.mp4'), ['clip_jpg', 'clip_mp4']),
-    (('clip.mp4', 'clip.avi', 'x.png'), ['clip_mp4', 'clip_avi', 'x']),
-    # a generated name never takes another input's own name
-    (('face.jpg', 'face.JPG', 'face_jpg_2.png'),
-     ['face_jpg', 'face_jpg_3', 'face_jpg_2']),
-])
+@pytest.mark.parametrize(
+    'names, expected',
+    [
+        (('face.jpg', 'face.png'), ['face_jpg', 'face_png']),
+        (('face.jpg', 'face.JPG'), ['face_jpg', 'face_jpg_2']),
+        (('Face.jpg', 'face.png'), ['Face_jpg', 'face_png']),
+        (('a/clip.mp4', 'b/clip.mp4'), ['a/clip', 'b/clip']),
+        (('clip.jpg', 'clip.mp4'), ['clip_jpg', 'clip_mp4']),
+        (('clip.mp4', 'clip.avi', 'x.png'), ['clip_mp4', 'clip_avi', 'x']),
+        # a generated name never takes another input's own name
+        (('face.jpg', 'face.JPG', 'face_jpg_2.png'),
+         ['face_jpg', 'face_jpg_3', 'face_jpg_2']),
+    ])
 def test_names_are_unique_ignoring_case(names, expected):
     assert _stems(*names) == expected
 
@@ -39,8 +41,7 @@ def test_any_set_of_inputs_gets_unique_names():
     exts = ['.jpg', '.JPG', '.png', '.mp4', '.avi', '.Mp4']
     for _ in range(300):
         names = {
-            osp.join(*rng.sample(parts, rng.randint(1, 2))) +
-            rng.choice(exts)
+            osp.join(*rng.sample(parts, rng.randint(1, 2))) + rng.choice(exts)
             for _ in range(rng.randint(1, 12))
         }
         stems = _stems(*sorted(names))
@@ -68,7 +69,8 @@ def test_an_out_dir_that_is_a_file_or_under_one(tmp_path, monkeypatch):
     # a read-only folder (os.access is what says so, also for root)
     monkeypatch.setattr(os, 'access', lambda path, mode: False)
     with pytest.raises(
-            SystemExit, match=f'new/out: cannot be written \\({tmp_path} is '
+            SystemExit,
+            match=f'new/out: cannot be written \\({tmp_path} is '
             'read-only'):
         prepare_out_dir(str(tmp_path / 'new' / 'out'))
 

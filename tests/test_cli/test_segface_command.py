@@ -151,8 +151,9 @@ def _frames(path):
     return int(cv2.VideoCapture(str(path)).get(cv2.CAP_PROP_FRAME_COUNT))
 
 
-def test_outputs_of_one_run_never_overwrite_each_other(
-        tmp_path, tiny_config, tiny_checkpoint, capsys):
+def test_outputs_of_one_run_never_overwrite_each_other(tmp_path, tiny_config,
+                                                       tiny_checkpoint,
+                                                       capsys):
     """face.jpg and face.JPG, two clip.mp4 in two folders, clip.mp4 and
     clip.avi: one output each, each the parse of its own input, and the
     summary says which input went where."""
@@ -179,12 +180,10 @@ def test_outputs_of_one_run_never_overwrite_each_other(
     # in input order: the folder's files sorted, 'face.JPG' first
     for name, src in (('face_jpg', 'face.JPG'), ('face_jpg_2', 'face.jpg')):
         labels = np.array(Image.open(out / 'pred' / f'{name}.png'))
-        np.testing.assert_array_equal(labels,
-                                      parser.parse(str(inputs / src)))
+        np.testing.assert_array_equal(labels, parser.parse(str(inputs / src)))
         assert (out / 'vis' / f'{name}.jpg').is_file()
-    assert sorted(os.listdir(out / 'pred')) == [
-        'face_jpg.png', 'face_jpg_2.png'
-    ]
+    assert sorted(os.listdir(out /
+                             'pred')) == ['face_jpg.png', 'face_jpg_2.png']
     assert _frames(out / 'videos' / 'a' / 'clip.mp4') == 2
     assert _frames(out / 'videos' / 'b' / 'clip_mp4.mp4') == 3
     assert _frames(out / 'videos' / 'b' / 'clip_avi.mp4') == 4
@@ -194,8 +193,9 @@ def test_outputs_of_one_run_never_overwrite_each_other(
            f'{out / "videos" / "b" / "clip_mp4.mp4"}' in printed
 
 
-def test_a_bad_video_is_listed_and_the_next_one_parsed(
-        tmp_path, tiny_config, tiny_checkpoint, capsys):
+def test_a_bad_video_is_listed_and_the_next_one_parsed(tmp_path, tiny_config,
+                                                       tiny_checkpoint,
+                                                       capsys):
     bad = tmp_path / 'bad.avi'
     bad.write_bytes(b'not a video at all' * 100)
     good = _video(tmp_path / 'good.avi', 3)
@@ -214,8 +214,9 @@ def test_a_bad_video_is_listed_and_the_next_one_parsed(
     assert f'{bad}: OpenCV cannot open this video' in err
 
 
-def test_unwritable_outputs_end_the_run_with_one_line(
-        tmp_path, tiny_config, tiny_checkpoint, monkeypatch):
+def test_unwritable_outputs_end_the_run_with_one_line(tmp_path, tiny_config,
+                                                      tiny_checkpoint,
+                                                      monkeypatch):
     """An --out-dir that is a file: refused before the model is loaded. A
     disk that fills up: one line naming the file; the outputs written
     before it are whole."""
@@ -249,5 +250,6 @@ def test_unwritable_outputs_end_the_run_with_one_line(
         'another --out-dir; the outputs written before it are complete')
     written = np.array(Image.open(out / 'pred' / 'a.png'))
     parser = FaceParser(tiny_config, tiny_checkpoint)
-    np.testing.assert_array_equal(written, parser.parse(str(tmp_path / 'a.jpg')))
+    np.testing.assert_array_equal(written,
+                                  parser.parse(str(tmp_path / 'a.jpg')))
     assert sorted(os.listdir(out / 'pred')) == ['a.png']

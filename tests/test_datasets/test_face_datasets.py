@@ -16,9 +16,10 @@ from segface_mmseg.datasets import (CELEBAMASK_HQ_CLASSES,
                                     ZLLRUNNING_CELEBAMASK_HQ_CLASSES,
                                     CelebAMaskHQDataset, HelenDataset,
                                     LaPaDataset, class_remap, left_right_pairs,
-                                    LabelValueError, NoSamplesError,
                                     load_landmarks)
 from segface_mmseg.datasets.preparation import convert_helen, convert_lapa
+from segface_mmseg.datasets.sample_checks import (LabelValueError,
+                                                  NoSamplesError)
 from ..data_generators import make_fake_helen, make_fake_lapa
 from ..utils import CONFIG_DIR, all_config_paths, write_mmseg_layout
 

@@ -193,8 +193,9 @@ def test_detector_options_from_the_command_line(tmp_path, tiny_config,
             ['--detector', 'haar', '--detector-options', 'no_such_option=1'])
 
 
-def test_a_video_writer_that_fails_silently_is_caught(
-        tmp_path, tiny_config, tiny_checkpoint, monkeypatch):
+def test_a_video_writer_that_fails_silently_is_caught(tmp_path, tiny_config,
+                                                      tiny_checkpoint,
+                                                      monkeypatch):
     """OpenCV's writer ignores write errors (a full disk): a video holding
     fewer frames than were parsed never takes the output's name."""
     demo = _load_demo('video_demo')

@@ -13,13 +13,14 @@ from segface_mmseg.engine import CheckpointError, read_checkpoint
 NOT_A_CHECKPOINT = 'not a PyTorch checkpoint (corrupt or another kind of file)'
 
 
-@pytest.mark.parametrize('content', [
-    os.urandom(4096),
-    b'hello, this is a text file\nwith two lines\n',
-    b'{"state_dict": {}}',
-    b'\xff\xd8\xff\xe0' + bytes(range(256)) * 4,
-],
-                         ids=['random', 'text', 'json', 'jpeg'])
+@pytest.mark.parametrize(
+    'content', [
+        os.urandom(4096),
+        b'hello, this is a text file\nwith two lines\n',
+        b'{"state_dict": {}}',
+        b'\xff\xd8\xff\xe0' + bytes(range(256)) * 4,
+    ],
+    ids=['random', 'text', 'json', 'jpeg'])
 def test_a_file_that_is_no_checkpoint_is_called_so(tmp_path, content):
     path = tmp_path / 'model.pth'
     path.write_bytes(content)
@@ -42,8 +43,8 @@ class Foreign:
 
 def test_a_pickle_of_foreign_objects_keeps_the_advice(tmp_path):
     path = tmp_path / 'model.pth'
-    torch.save(dict(state_dict=collections.OrderedDict(), extra=Foreign()),
-               str(path))
+    torch.save(
+        dict(state_dict=collections.OrderedDict(), extra=Foreign()), str(path))
     with pytest.raises(CheckpointError) as error:
         read_checkpoint(str(path))
     message = str(error.value)

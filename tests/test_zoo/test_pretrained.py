@@ -154,5 +154,6 @@ def test_a_damaged_file_in_a_read_only_cache(fake_hub, face_image,
         ])
     assert open(cached, 'rb').read() == damaged
     assert sorted(os.listdir(osp.dirname(cached))) == [
-        osp.basename(cached), osp.basename(cached) + '.sha256'
+        osp.basename(cached),
+        osp.basename(cached) + '.sha256'
     ]

@@ -117,12 +117,14 @@ def read_splits(
     if not any(splits.values()):
         raise ConversionError(
             f'{partition_file}: lists none of the images of {mapping_file}')
+    missing = [
+        f'{orig} (id {hq_id})'
+        for orig, hq_id in sorted(orig_to_hq.items(), key=lambda x: x[1])
+        if orig not in listed
+    ]
     unlisted = check_complete(
-        partition_file, [
-            f'{orig} (id {hq_id})'
-            for orig, hq_id in sorted(orig_to_hq.items(), key=lambda x: x[1])
-            if orig not in listed
-        ],
+        partition_file,
+        missing,
         f'images of {osp.basename(mapping_file)} are not listed (so in no '
         'split)',
         "use CelebA's complete list_eval_partition.txt",

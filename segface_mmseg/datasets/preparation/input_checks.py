@@ -93,8 +93,8 @@ def check_complete(where: str,
     if not missing:
         return []
     if not skip_bad:
-        shown = ', '.join(missing[:SHOWN]) + (
-            ', ...' if len(missing) > SHOWN else '')
+        shown = ', '.join(
+            missing[:SHOWN]) + (', ...' if len(missing) > SHOWN else '')
         raise ConversionError(
             f'{where}: {len(missing)} {what}: {shown}; {hint}, or pass '
             '--skip-bad to leave them out')

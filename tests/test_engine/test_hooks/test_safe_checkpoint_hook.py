@@ -153,7 +153,6 @@ def test_a_failed_save_keeps_the_previous_checkpoint(trained, monkeypatch):
                   if p.name.startswith('.')) == []
 
 
-
 @register_backend('segface_test_full_disk', force=True)
 class FullDisk(AtomicLocalBackend):
     """The atomic backend on a disk that fills up while a file named in
@@ -166,8 +165,7 @@ class FullDisk(AtomicLocalBackend):
         super().put(obj, filepath)
 
 
-def test_rotation_keeps_the_last_checkpoint_until_the_next_is_saved(
-        tmp_path):
+def test_rotation_keeps_the_last_checkpoint_until_the_next_is_saved(tmp_path):
     """``max_keep_ckpts=1`` and the disk full while ``iter_4.pth`` is
     written: ``iter_2.pth`` is still there, ``last_checkpoint`` names it,
     ``--resume`` finds it and training resumes from it; once ``iter_4.pth``
@@ -193,9 +191,8 @@ def test_rotation_keeps_the_last_checkpoint_until_the_next_is_saved(
     runner.train()
     assert runner.iter == 4
     # (and its published copy, iter_4-<sha>.pth)
-    assert sorted(p.name for p in work_dir.glob('iter_?.pth')) == [
-        'iter_4.pth'
-    ]
+    assert sorted(p.name
+                  for p in work_dir.glob('iter_?.pth')) == ['iter_4.pth']
     assert (work_dir / 'last_checkpoint').read_text() == str(work_dir /
                                                              'iter_4.pth')
     resumed = torch.load(
@@ -212,10 +209,16 @@ class _SavingRunner:
         self.message_hub = MessageHub.get_instance(f'best-{work_dir}')
         self.logger = MMLogger.get_current_instance()
 
-    def save_checkpoint(self, out_dir, filename, file_client_args=None,
-                        backend_args=None, **kwargs):
-        get_file_backend(out_dir, backend_args=backend_args).put(
-            f'{filename}'.encode(), osp.join(out_dir, filename))
+    def save_checkpoint(self,
+                        out_dir,
+                        filename,
+                        file_client_args=None,
+                        backend_args=None,
+                        **kwargs):
+        get_file_backend(
+            out_dir,
+            backend_args=backend_args).put(f'{filename}'.encode(),
+                                           osp.join(out_dir, filename))
 
 
 def test_a_new_best_checkpoint_replaces_the_old_one_after_it_is_saved(
