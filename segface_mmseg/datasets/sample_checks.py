@@ -42,12 +42,13 @@ def one_line(error: BaseException) -> str:
     DataLoader worker raised it (torch then re-raises it with the worker's
     traceback as its message, the original message on the last line)."""
     lines = str(error).strip().splitlines()
-    if len(lines) > 1 and 'Original Traceback' in lines[0]:
+    if len(lines) > 1 and 'Original Traceback' in str(error):
         return lines[-1].split(': ', 1)[-1]
     return ' '.join(line.strip() for line in lines)
 
 
-def _listed(names: List[str]) -> str:
+def first_few(names: List[str]) -> str:
+    """The first :data:`SHOWN` of ``names``, then "..." if there are more."""
     more = ', ...' if len(names) > SHOWN else ''
     return ', '.join(names[:SHOWN]) + more
 
@@ -94,7 +95,7 @@ class SampleChecks:
                 raise NoSamplesError(
                     f'{osp.dirname(missing[0])}: {len(missing)} of the '
                     f'{len(data_list)} samples have no {what}: '
-                    f'{_listed(missing)} {_advice(self)}')
+                    f'{first_few(missing)} {_advice(self)}')
         return data_list
 
     def prepare_data(self, idx: int):

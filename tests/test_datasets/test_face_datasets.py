@@ -19,7 +19,7 @@ from segface_mmseg.datasets import (CELEBAMASK_HQ_CLASSES,
                                     load_landmarks)
 from segface_mmseg.datasets.preparation import convert_helen, convert_lapa
 from segface_mmseg.datasets.sample_checks import (LabelValueError,
-                                                  NoSamplesError)
+                                                  NoSamplesError, one_line)
 from ..data_generators import make_fake_helen, make_fake_lapa
 from ..utils import CONFIG_DIR, all_config_paths, write_mmseg_layout
 
@@ -342,3 +342,16 @@ def test_a_missing_folder_or_label_file_is_named(tmp_path):
     assert str(error.value).startswith(
         f'{tmp_path}/ann_dir/val: 1 of the 3 samples have no label file: '
         f'{tmp_path}/ann_dir/val/1.png for CelebAMaskHQDataset')
+
+
+def test_a_data_error_from_a_loader_worker_is_one_line():
+    """torch re-raises a worker's error with its traceback as the message;
+    the tools print its last line's message."""
+    message = '/data/ann_dir/train/7.png: label values [200] are not ...'
+    worker = LabelValueError(
+        'Caught LabelValueError in DataLoader worker process 0.\n'
+        'Original Traceback (most recent call last):\n'
+        '  File "worker.py", line 1, in _worker_loop\n'
+        f'segface_mmseg.datasets.sample_checks.LabelValueError: {message}\n')
+    assert one_line(worker) == message
+    assert one_line(LabelValueError(message)) == message

@@ -16,9 +16,7 @@ import numpy as np
 from PIL import Image
 
 from ...utils.errors import ConversionError
-
-# how many names an error lists before "..."
-SHOWN = 5
+from ..sample_checks import first_few
 
 
 def require_file(path: str, what: str = 'file') -> str:
@@ -93,11 +91,9 @@ def check_complete(where: str,
     if not missing:
         return []
     if not skip_bad:
-        shown = ', '.join(
-            missing[:SHOWN]) + (', ...' if len(missing) > SHOWN else '')
         raise ConversionError(
-            f'{where}: {len(missing)} {what}: {shown}; {hint}, or pass '
-            '--skip-bad to leave them out')
+            f'{where}: {len(missing)} {what}: {first_few(missing)}; {hint}, '
+            'or pass --skip-bad to leave them out')
     return [
         f'{where}: {name}: one of the {len(missing)} {what}'
         for name in missing
