@@ -4,12 +4,10 @@ mmseg checkpoints (with ``meta.dataset_meta``), in memory or to a file."""
 import os.path as osp
 from typing import Dict, Optional
 
-import torch
-
 from ..datasets.face_classes import (CELEBAMASK_HQ_CLASSES, LAPA_CLASSES,
                                      palette_of)
 from ..engine.checkpoint_files import CheckpointError, read_checkpoint
-from ..utils import atomic_output
+from ..utils import atomic_torch_save
 from ..utils.errors import ConversionError
 from .releases import RELEASES
 from .segface_keys import (convert_segface_state_dict, detect_backbone,
@@ -146,8 +144,7 @@ def convert_official_file(src: str,
                               'another output file')
     checkpoint = convert_official_checkpoint(
         load_official_state_dict(src), src, release_of(src, release), backbone)
-    with atomic_output(dst) as tmp:
-        torch.save(checkpoint, tmp)
+    atomic_torch_save(checkpoint, dst)
     return checkpoint['meta']
 
 

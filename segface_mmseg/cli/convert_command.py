@@ -4,10 +4,12 @@
 The same command is ``tools/model_converters/segface2mmseg.py``.
 """
 import argparse
+import os.path as osp
 
 from ..checkpoints import OFFICIAL_BACKBONES, convert_official_file
 from ..utils.errors import ConversionError
 from ..zoo import RELEASES, config_file
+from .output_files import output_errors
 
 DESCRIPTION = ('Convert an official SegFace checkpoint (model_299.pt) to an '
                'mmseg checkpoint for the segface_mmseg configs')
@@ -30,8 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     print(f'converting {args.src} ...', flush=True)
     try:
-        meta = convert_official_file(args.src, args.dst, args.release,
-                                     args.backbone)
+        with output_errors(osp.dirname(osp.abspath(args.dst)), 'DST'):
+            meta = convert_official_file(args.src, args.dst, args.release,
+                                         args.backbone)
     except ConversionError as error:
         raise SystemExit(f'error: {error}')
     info = meta['segface']

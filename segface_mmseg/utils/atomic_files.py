@@ -149,6 +149,22 @@ def atomic_write_bytes(path: str, data: bytes, fsync: bool = False) -> None:
             os.close(folder)
 
 
+def atomic_torch_save(obj, path: str) -> None:
+    """``torch.save(obj, path)``, atomically.
+
+    Serialised in memory first (as mmengine saves its checkpoints), so a
+    write that fails (a full disk, a read-only folder) raises an ``OSError``
+    naming ``path`` and its cause, not the ``RuntimeError`` of torch's own
+    file writer.
+    """
+    import io
+
+    import torch
+    buffer = io.BytesIO()
+    torch.save(obj, buffer)
+    atomic_write_bytes(path, buffer.getbuffer())
+
+
 @contextlib.contextmanager
 def atomic_output_dir(path: str) -> Iterator[str]:
     """Fill the folder ``path`` through a temporary folder, then rename it.

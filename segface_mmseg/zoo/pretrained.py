@@ -12,13 +12,12 @@ import os
 import os.path as osp
 from typing import Optional, Tuple
 
-import torch
 from mmengine.logging import print_log
 
 from ..checkpoints.official_file import (convert_official_checkpoint,
                                          load_official_state_dict)
 from ..checkpoints.releases import HF_FILENAME, RELEASES
-from ..utils import atomic_output, atomic_write_bytes
+from ..utils import atomic_torch_save, atomic_write_bytes
 from ..utils.errors import ConversionError
 from .configs import release_of_config, resolve_config
 from .hub import HubDownloadError, download_official
@@ -91,11 +90,10 @@ def pretrained_checkpoint(release: str, force_download: bool = False) -> str:
             f'{error}; the downloaded file is unusable: fetch it again with '
             f'`segface download {release} --force`') from error
     try:
-        with atomic_output(dst) as tmp:
-            torch.save(checkpoint, tmp)  # a RuntimeError where it cannot
+        atomic_torch_save(checkpoint, dst)
         atomic_write_bytes(dst + '.sha256', _sha256(dst).encode() + b'\n')
-    except (OSError, RuntimeError) as error:
-        reason = getattr(error, 'strerror', None) or 'it cannot be written'
+    except OSError as error:
+        reason = error.strerror or str(error)
         damaged = (' (the cached one is damaged: its sha256 does not match)'
                    if osp.exists(dst) else '')
         raise HubDownloadError(

@@ -253,3 +253,24 @@ def test_unwritable_outputs_end_the_run_with_one_line(tmp_path, tiny_config,
     np.testing.assert_array_equal(written,
                                   parser.parse(str(tmp_path / 'a.jpg')))
     assert sorted(os.listdir(out / 'pred')) == ['a.png']
+
+
+def test_convert_onto_a_full_disk_is_one_line(fake_hub, tmp_path, monkeypatch):
+    import segface_mmseg.utils.atomic_files as atomic_files
+    hub_cache, _ = fake_hub
+    dst = tmp_path / 'converted.pth'
+    dst.write_bytes(b'an earlier conversion')
+
+    def full_disk(path, mode='r', *args, **kwargs):
+        if 'w' in mode:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(atomic_files, 'open', full_disk, raising=False)
+    with pytest.raises(SystemExit) as error:
+        main(['convert', snapshot_file(hub_cache, RELEASE), str(dst)])
+    assert str(error.value.code) == (
+        f'error: {dst}: No space left on device: free some space or choose '
+        'another DST; the outputs written before it are complete')
+    assert dst.read_bytes() == b'an earlier conversion'
+    assert sorted(os.listdir(tmp_path)) == ['converted.pth', 'hf']
