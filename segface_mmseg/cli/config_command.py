@@ -6,8 +6,11 @@ writes (``_base_ = ['./segface_swinb_celeba_512.py']``): the copy is the
 whole config, its ``_base_`` files merged in.
 """
 import argparse
+import os.path as osp
 
+from ..utils import atomic_output
 from ..zoo import get_config, resolve_config
+from .output_files import output_errors
 
 DESCRIPTION = 'Print the file of a packaged config, or write a copy of it'
 
@@ -27,7 +30,10 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise SystemExit(f'error: {error}')
     if args.dump:
-        get_config(path).dump(args.dump)
+        # through a temporary file: a full disk never leaves half a config
+        with output_errors(osp.dirname(osp.abspath(args.dump)), '--dump'):
+            with atomic_output(args.dump) as tmp:
+                get_config(path).dump(tmp)
         print(f'wrote {args.dump} (from {path})')
     else:
         print(path)

@@ -274,3 +274,23 @@ def test_convert_onto_a_full_disk_is_one_line(fake_hub, tmp_path, monkeypatch):
         'another DST; the outputs written before it are complete')
     assert dst.read_bytes() == b'an earlier conversion'
     assert sorted(os.listdir(tmp_path)) == ['converted.pth', 'hf']
+
+
+def test_config_dump_onto_a_full_disk_keeps_the_old_file(
+        tmp_path, monkeypatch):
+    dst = tmp_path / 'base.py'
+    dst.write_text('# my edits\n')
+
+    def full_disk(self, file=None):
+        with open(file, 'w') as f:
+            f.write('model = dict(')
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(Config, 'dump', full_disk)
+    with pytest.raises(SystemExit) as error:
+        main(['config', RELEASE, '--dump', str(dst)])
+    assert str(error.value.code) == (
+        f'error: {dst}: No space left on device: free some space or choose '
+        'another --dump; the outputs written before it are complete')
+    assert dst.read_text() == '# my edits\n'
+    assert os.listdir(tmp_path) == ['base.py']
