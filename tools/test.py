@@ -129,6 +129,8 @@ def main():
         cfg.test_evaluator = evaluators + [
             dict(type='IoUMetric', format_only=True, output_dir=args.out)
         ]
+        # IoUMetric creates the folder on rank 0 only; every rank writes
+        os.makedirs(args.out, exist_ok=True)
 
     # build the runner from config
     runner = Runner.from_cfg(cfg)

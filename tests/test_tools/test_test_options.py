@@ -3,6 +3,8 @@
 the saved labels are the flip-averaged prediction computed by hand, and
 every test image is painted."""
 import os
+import os.path as osp
+import subprocess
 import sys
 
 import cv2
@@ -11,8 +13,9 @@ import pytest
 import torch
 from PIL import Image
 
-from ..utils import (build_model, load_script, tiny_runner_config,
-                     write_mmseg_layout)
+from ..utils import (REPO_ROOT, build_model, load_script, script_env,
+                     tiny_runner_config, write_mmseg_layout)
+from .test_train import _free_port
 
 SIZE = 32
 PAIRS = [(4, 5), (6, 7), (8, 9)]  # CelebAMask-HQ's left/right classes
@@ -78,3 +81,49 @@ def test_tta_out_and_show_dir(tmp_path, monkeypatch):
     assert sorted(os.listdir(painted)) == [f'test_{n}_0.png' for n in names]
     for name in os.listdir(painted):
         assert cv2.imread(str(painted / name)).shape == (SIZE, 2 * SIZE, 3)
+
+
+@pytest.mark.slow
+@pytest.mark.subprocess
+def test_dist_test_sh_with_gloo(tmp_path):
+    data = tmp_path / 'data'
+    write_mmseg_layout(str(data), size=SIZE, num_images=4)
+    cfg = tiny_runner_config(tmp_path / 'work', data, size=SIZE)
+    config = str(tmp_path / 'tiny.py')
+    cfg.dump(config)
+    torch.manual_seed(0)
+    model = build_model(cfg)
+    model.eval()
+    checkpoint = str(tmp_path / 'tiny.pth')
+    torch.save(dict(state_dict=model.state_dict()), checkpoint)
+
+    out = tmp_path / 'labels'
+    proc = subprocess.run([
+        osp.join(REPO_ROOT, 'tools', 'dist_test.sh'), config, checkpoint, '2',
+        '--out',
+        str(out)
+    ],
+                          cwd=REPO_ROOT,
+                          env=dict(
+                              script_env(),
+                              PYTHON=sys.executable,
+                              PORT=str(_free_port())),
+                          stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT,
+                          text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert 'distributed with gloo on CPU, rank 0 of 2' in proc.stdout
+    assert 'mF1' in proc.stdout
+    # each of the 4 images scored once, as one process predicts it
+    names = sorted(os.listdir(data / 'img_dir' / 'val'))
+    assert sorted(os.listdir(out)) == [n[:-4] + '.png' for n in names]
+    for name in names:
+        image = cv2.imread(str(data / 'img_dir' / 'val' / name))
+        inputs = model.data_preprocessor(
+            dict(inputs=[torch.from_numpy(image).permute(2, 0, 1)]),
+            False)['inputs']
+        with torch.no_grad():
+            expected = model(inputs, mode='tensor').argmax(dim=1)[0]
+        np.testing.assert_array_equal(
+            np.array(Image.open(out / (name[:-4] + '.png'))), expected.numpy())
