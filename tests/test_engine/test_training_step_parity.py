@@ -24,6 +24,7 @@ from demo.synthetic_faces import draw_face
 from segface_mmseg.checkpoints import RELEASES, convert_segface_state_dict
 from ..official_weights import synthetic_official_state_dict
 from ..reference import reference_forward, reference_loss
+from ..test_tools.test_train import ZERO_GRADIENT_PARAMETERS
 from ..utils import build_model, load_config
 
 SIZE = 64
@@ -40,16 +41,8 @@ STEPS = 3
 # - the last BN bias of MobileNetV3's residual blocks whose stream reaches
 #   no tapped stage: it adds a per-channel constant that every consumer, a
 #   1x1 convolution followed by batch-statistics BN, takes out again.
-ZERO_GRADIENT = {
-    f'decode_head.transformer.{attn}.k_proj.bias'
-    for attn in [
-        f'layers.{i}.{name}' for i in range(2) for name in
-        ('self_attn', 'cross_attn_token_to_image', 'cross_attn_image_to_token')
-    ] + ['final_attn_token_to_image']
-} | {'decode_head.output_hypernetwork_mlp.layers.2.bias'} | {
-    f'backbone.layer{i}.linear_conv.bn.bias'
-    for i in (1, 7, 8, 9, 10, 13, 14, 15)
-}
+# (the same set tests/test_tools/test_train.py finds in a tools/train.py run)
+ZERO_GRADIENT = ZERO_GRADIENT_PARAMETERS
 # Tolerances. The two sides compute the same function in a different order
 # (folded vs unfolded neck, fused vs explicit attention), so they differ by
 # float32 rounding: losses to 1e-5 relative. Adam's first steps are nearly
