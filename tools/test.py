@@ -31,9 +31,8 @@ def parse_args():
         '--show', action='store_true', help='show prediction results')
     parser.add_argument(
         '--show-dir',
-        help='directory where painted images will be saved. '
-        'If specified, it will be automatically saved '
-        'to the work_dir/timestamp/show_dir')
+        help='directory where the painted images are saved, one per test '
+        'image (under SHOW_DIR/vis_data/vis_image/)')
     parser.add_argument(
         '--wait-time', type=float, default=2, help='the interval of show (s)')
     parser.add_argument(
@@ -70,6 +69,8 @@ def trigger_visualization_hook(cfg, args):
         visualization_hook = default_hooks['visualization']
         # Turn on visualization
         visualization_hook['draw'] = True
+        # every test image (mmseg's hook draws every 50th by default)
+        visualization_hook['interval'] = 1
         if args.show:
             visualization_hook['show'] = True
             visualization_hook['wait_time'] = args.wait_time
@@ -129,6 +130,8 @@ def main():
         cfg.test_evaluator = evaluators + [
             dict(type='IoUMetric', format_only=True, output_dir=args.out)
         ]
+        # IoUMetric creates the folder on rank 0 only; every rank writes
+        os.makedirs(args.out, exist_ok=True)
 
     # build the runner from config
     runner = Runner.from_cfg(cfg)

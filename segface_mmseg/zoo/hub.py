@@ -49,6 +49,13 @@ def download_official(release: str, force_download: bool = False) -> str:
             'downloading official weights needs '
             'huggingface_hub: pip install huggingface_hub') from error
     filename = f'{release}/{HF_FILENAME}'
+    from huggingface_hub import constants
+    if force_download and constants.HF_HUB_OFFLINE:
+        raise HubDownloadError(
+            f'{HF_REPO}/{filename}: downloading again (--force, '
+            'force_download=True) needs the hub, and offline mode '
+            '(HF_HUB_OFFLINE=1) is on; unset HF_HUB_OFFLINE, or pass a local '
+            'model_299.pt as the checkpoint')
     try:
         path = hf_hub_download(
             HF_REPO,

@@ -2,6 +2,7 @@
 """The fine-tuning tutorial's script (demo/finetune_demo.py) end to end,
 shortened (--quick), from a 19-class checkpoint as `make demo` writes it."""
 import json
+import os
 import os.path as osp
 
 import pytest
@@ -61,3 +62,36 @@ def test_without_the_demo_checkpoint_says_how_to_get_one(
     assert message.startswith(f'error: {missing}: no such checkpoint')
     assert 'run `make demo` first' in message
     assert not (tmp_path / 'finetune').exists()  # nothing was written
+
+
+def test_data_only_draws_the_data_and_trains_nothing(tmp_path, monkeypatch):
+    # as when run as a script: its package beside it is importable
+    monkeypatch.syspath_prepend(osp.join(REPO_ROOT, 'demo'))
+    monkeypatch.setenv('OMP_WAIT_POLICY', 'PASSIVE')
+    finetune_demo = load_script('demo', 'finetune_demo.py')
+    work_dir = tmp_path / 'finetune'
+    meta = finetune_demo.main([
+        '--data-only',
+        '--work-dir',
+        str(work_dir),
+        '--split-sizes',
+        '3',
+        '1',
+        '2',
+        '--image-size',
+        '64',
+        '--nproc',
+        '1',
+        '--checkpoint',
+        str(tmp_path / 'missing.pth')  # not needed for the data
+    ])
+    data = work_dir / 'data'
+    assert meta['split_sizes'] == dict(train=3, val=1, test=2)
+    for split, count in meta['split_sizes'].items():
+        images = sorted(os.listdir(data / 'img_dir' / split))
+        labels = sorted(os.listdir(data / 'ann_dir' / split))
+        assert len(images) == len(labels) == count
+    assert json.loads((data / 'classes.json').read_text())['classes'] == \
+        list(CLASSES)
+    # only the data: no run, no comparison
+    assert sorted(os.listdir(work_dir)) == ['data']

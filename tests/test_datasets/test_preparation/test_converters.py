@@ -234,3 +234,24 @@ def test_helen_conversion_crops_as_the_official(tmp_path):
         expected = [p[36:42].mean(0), p[42:48].mean(0), p[30], p[48], p[54]]
         points = np.loadtxt(osp.join(out, 'landmarks', split, f'{name}.txt'))
         np.testing.assert_allclose(points, expected, atol=1e-4)
+
+
+@pytest.mark.subprocess
+def test_helen_cli(tmp_path):
+    raw = str(tmp_path / 'raw')
+    make_fake_helen(raw, size=(60, 50))
+    out, expected = str(tmp_path / 'out'), str(tmp_path / 'in_process')
+    script = osp.join(REPO_ROOT, 'tools', 'dataset_converters', 'helen.py')
+    proc = subprocess.run(
+        [sys.executable, script, raw, '-o', out, '--nproc', '2'],
+        capture_output=True,
+        text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert 'train 2, test 1; 3 converted' in proc.stdout
+    convert_helen(raw, expected)
+    files = _all_files(expected)
+    assert _all_files(out) == files and len(files) > 9
+    for name in files:
+        with open(osp.join(out, name), 'rb') as a, \
+                open(osp.join(expected, name), 'rb') as b:
+            assert a.read() == b.read(), name

@@ -6,7 +6,6 @@ import os
 import os.path as osp
 import re
 import shutil
-import time
 
 import numpy as np
 import pytest
@@ -118,13 +117,20 @@ def test_lapa_labels_and_landmarks_without_their_image(tmp_path, capsys):
     assert f'skipped: {folder}: {names[0]}' in capsys.readouterr().out
 
 
+def _changed_later(path):
+    """Date a just-edited file 10 s later than its write: filesystems
+    with coarse timestamps (1 s, 2 s) may give it the conversion's time."""
+    later = os.stat(path).st_mtime_ns + 10 * 10**9
+    os.utime(path, ns=(later, later))
+
+
 def test_celebamask_hq_raw_mask_changed_after_conversion(tmp_path, capsys):
     raw, out = _celeba(tmp_path)
     convert_celebamask_hq(raw, out, **CELEBA_SIZES)
-    time.sleep(0.01)
     folder = osp.join(raw, 'CelebAMask-HQ-mask-anno', '0')
     hat = osp.join(folder, '00000_hat.png')
     Image.fromarray(np.full((32, 32), 255, np.uint8)).save(hat)
+    _changed_later(hat)
     summary = convert_celebamask_hq(raw, out, **CELEBA_SIZES)
     assert (summary['converted'], summary['upgraded']) == (1, 1)
     label = np.asarray(Image.open(osp.join(out, 'ann_dir', 'train', '0.png')))
@@ -187,12 +193,12 @@ def test_lapa_upper_case_extension_is_converted(tmp_path):
 def test_lapa_raw_label_changed_after_conversion(tmp_path):
     raw, out = _lapa(tmp_path)
     convert_lapa(raw, out)
-    time.sleep(0.01)
     name = _lapa_names(raw, 'val')[0]
     path = osp.join(raw, 'val', 'labels', f'{name}.png')
     label = np.asarray(Image.open(path)).copy()
     label[:] = 10
     Image.fromarray(label).save(path)
+    _changed_later(path)
     summary = convert_lapa(raw, out)
     assert (summary['converted'], summary['upgraded']) == (1, 1)
     converted = np.asarray(

@@ -100,9 +100,47 @@ def _runner(iter=0, load_from=None):
         iter=iter, cfg=Config(dict(load_from=load_from)), model=model)
 
 
-def test_a_resumed_run_keeps_its_weights():
-    hook = ClassTransferHook('missing.pth', new_classes=['teeth'])
-    hook.before_train(_runner(iter=5))  # would fail to read missing.pth
+def _train_in_process(config, work_dir, name, **changes):
+    from mmengine.runner import Runner
+    cfg = Config.fromfile(config)
+    cfg.work_dir = str(work_dir)
+    cfg.experiment_name = name
+    cfg.merge_from_dict(changes)
+    Runner.from_cfg(cfg).train()
+    return torch.load(
+        str(work_dir / 'iter_2.pth'), map_location='cpu', weights_only=False)
+
+
+@pytest.mark.slow
+def test_a_resumed_run_keeps_its_weights(tmp_path, data_root):
+    source = _source_checkpoint(tmp_path / 'source.pth', data_root)
+    config = _finetune_config(tmp_path, data_root, tmp_path / 'source.pth')
+    _train_in_process(config, tmp_path / 'first', 'first')
+    # the run's checkpoint at iteration 1, with weights of its own: what the
+    # run had learnt by then (lr is 0 here, so shifted by hand)
+    path = tmp_path / 'first' / 'iter_1.pth'
+    checkpoint = torch.load(str(path), map_location='cpu', weights_only=False)
+    own = {
+        k: v + 0.25 if v.is_floating_point() else v
+        for k, v in checkpoint['state_dict'].items()
+    }
+    checkpoint['state_dict'] = own
+    torch.save(checkpoint, str(path))
+
+    resumed = _train_in_process(
+        config,
+        tmp_path / 'resumed',
+        'resumed',
+        resume=True,
+        load_from=str(path))
+    assert resumed['meta']['iter'] == 2
+    transferred, _ = transfer_classes(source, CELEBAMASK_HQ_CLASSES, MERGED,
+                                      MERGES, ['teeth'])
+    for name, value in resumed['state_dict'].items():
+        if 'running_' not in name and 'num_batches' not in name:  # BN stats
+            assert torch.equal(value, own[name]), name
+    assert not torch.equal(resumed['state_dict'][CLASS_TOKENS_KEY],
+                           transferred[CLASS_TOKENS_KEY])
 
 
 def test_load_from_as_well_is_an_error():

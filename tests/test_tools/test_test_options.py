@@ -1,0 +1,129 @@
+# Copyright (c) segface-mmseg contributors. All rights reserved.
+"""``tools/test.py --tta --out --show-dir`` through the tool, in process:
+the saved labels are the flip-averaged prediction computed by hand, and
+every test image is painted."""
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import cv2
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from ..utils import (REPO_ROOT, build_model, load_script, script_env,
+                     tiny_runner_config, write_mmseg_layout)
+from .test_train import _free_port
+
+SIZE = 32
+PAIRS = [(4, 5), (6, 7), (8, 9)]  # CelebAMask-HQ's left/right classes
+
+
+def _flip_averaged_labels(model, path):
+    """Softmax of the image and of its mirror image (mirrored back, the
+    left/right classes swapped back), averaged; argmax."""
+    image = torch.from_numpy(cv2.imread(path)).permute(2, 0, 1)  # BGR
+    data = model.data_preprocessor(dict(inputs=[image]), False)
+    with torch.no_grad():
+        probs = model(data['inputs'], mode='tensor').softmax(dim=1)
+        mirrored = model(data['inputs'].flip(-1), mode='tensor')
+    mirrored = mirrored.softmax(dim=1).flip(-1)
+    order = list(range(probs.shape[1]))
+    for a, b in PAIRS:
+        order[a], order[b] = b, a
+    return ((probs + mirrored[:, order]) / 2).argmax(dim=1)[0].numpy()
+
+
+@pytest.mark.slow
+def test_tta_out_and_show_dir(tmp_path, monkeypatch):
+    data = tmp_path / 'data'
+    write_mmseg_layout(str(data), size=SIZE)
+    cfg = tiny_runner_config(tmp_path / 'work', data, size=SIZE)
+    cfg.tta_pipeline[1].transforms[0][0].scale = (SIZE, SIZE)
+    config = str(tmp_path / 'tiny.py')
+    cfg.dump(config)
+    torch.manual_seed(0)
+    model = build_model(cfg)
+    model.eval()
+    checkpoint = str(tmp_path / 'tiny.pth')
+    torch.save(dict(state_dict=model.state_dict()), checkpoint)
+
+    out, show = tmp_path / 'labels', tmp_path / 'show'
+    monkeypatch.setenv('LOCAL_RANK', '0')
+    monkeypatch.setattr(sys, 'argv', [
+        'test.py', config, checkpoint, '--tta', '--out',
+        str(out), '--show-dir',
+        str(show)
+    ])
+    load_script('tools', 'test.py').main()
+
+    names = sorted(os.listdir(data / 'img_dir' / 'val'))
+    assert sorted(os.listdir(out)) == [n[:-4] + '.png' for n in names]
+    changed = 0
+    for name in names:
+        path = str(data / 'img_dir' / 'val' / name)
+        saved = np.array(Image.open(out / (name[:-4] + '.png')))
+        expected = _flip_averaged_labels(model, path)
+        np.testing.assert_array_equal(saved, expected)
+        with torch.no_grad():  # the flip changes the answer somewhere
+            plain = model.predict(
+                model.data_preprocessor(
+                    dict(inputs=[
+                        torch.from_numpy(cv2.imread(path)).permute(2, 0, 1)
+                    ]), False)['inputs'])[0].pred_sem_seg.data[0]
+        changed += int((plain.numpy() != expected).sum())
+    assert changed > 0
+    # one painted image per test image (mmseg's hook alone paints every
+    # 50th): labels | prediction
+    painted = show / 'vis_data' / 'vis_image'
+    assert sorted(os.listdir(painted)) == [f'test_{n}_0.png' for n in names]
+    for name in os.listdir(painted):
+        assert cv2.imread(str(painted / name)).shape == (SIZE, 2 * SIZE, 3)
+
+
+@pytest.mark.slow
+@pytest.mark.subprocess
+def test_dist_test_sh_with_gloo(tmp_path):
+    data = tmp_path / 'data'
+    write_mmseg_layout(str(data), size=SIZE, num_images=4)
+    cfg = tiny_runner_config(tmp_path / 'work', data, size=SIZE)
+    config = str(tmp_path / 'tiny.py')
+    cfg.dump(config)
+    torch.manual_seed(0)
+    model = build_model(cfg)
+    model.eval()
+    checkpoint = str(tmp_path / 'tiny.pth')
+    torch.save(dict(state_dict=model.state_dict()), checkpoint)
+
+    out = tmp_path / 'labels'
+    proc = subprocess.run([
+        osp.join(REPO_ROOT, 'tools', 'dist_test.sh'), config, checkpoint, '2',
+        '--out',
+        str(out)
+    ],
+                          cwd=REPO_ROOT,
+                          env=dict(
+                              script_env(),
+                              PYTHON=sys.executable,
+                              PORT=str(_free_port())),
+                          stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT,
+                          text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert 'distributed with gloo on CPU, rank 0 of 2' in proc.stdout
+    assert 'mF1' in proc.stdout
+    # each of the 4 images scored once, as one process predicts it
+    names = sorted(os.listdir(data / 'img_dir' / 'val'))
+    assert sorted(os.listdir(out)) == [n[:-4] + '.png' for n in names]
+    for name in names:
+        image = cv2.imread(str(data / 'img_dir' / 'val' / name))
+        inputs = model.data_preprocessor(
+            dict(inputs=[torch.from_numpy(image).permute(2, 0, 1)]),
+            False)['inputs']
+        with torch.no_grad():
+            expected = model(inputs, mode='tensor').argmax(dim=1)[0]
+        np.testing.assert_array_equal(
+            np.array(Image.open(out / (name[:-4] + '.png'))), expected.numpy())
