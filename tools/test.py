@@ -9,8 +9,8 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from segface_mmseg.apis import load_weights
-from segface_mmseg.engine import CheckpointError, setup_launcher
+from segface_mmseg.checkpoints import CheckpointError, load_weights
+from segface_mmseg.engine import setup_launcher
 
 
 def parse_args():

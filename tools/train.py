@@ -10,8 +10,9 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 from mmseg.registry import RUNNERS
 
-from segface_mmseg.engine import (CheckpointError, enable_amp,
-                                  find_resumable_checkpoint, setup_launcher)
+from segface_mmseg.checkpoints import (CheckpointError,
+                                       find_resumable_checkpoint)
+from segface_mmseg.engine import enable_amp, setup_launcher
 
 
 def parse_args():

@@ -5,10 +5,10 @@ import torch.nn as nn
 from mmengine.config import Config, ConfigDict
 from mmseg.apis import MMSegInferencer
 
+from ..checkpoints.checkpoint_files import (check_state_dict_fits,
+                                            read_checkpoint)
 from ..checkpoints.official_file import as_mmseg_checkpoint
-from ..engine.checkpoint_files import read_checkpoint
 from ..zoo import resolve_model
-from .build_segmentor import check_state_dict_fits
 
 
 class SegFaceInferencer(MMSegInferencer):

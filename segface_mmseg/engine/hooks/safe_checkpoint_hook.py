@@ -9,8 +9,8 @@ from mmengine.logging import print_log
 from mmengine.runner import save_checkpoint
 from mmseg.registry import HOOKS
 
+from ...checkpoints.checkpoint_files import read_checkpoint
 from ..atomic_local_backend import AtomicLocalBackend  # noqa: F401
-from ..checkpoint_files import read_checkpoint
 from ..plain_state import from_plain, to_plain
 
 ATOMIC_BACKEND = dict(backend='segface_atomic_local')
