@@ -1,5 +1,6 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 import logging
+import warnings
 from typing import List, Optional, Tuple
 
 import torch
@@ -39,29 +40,34 @@ class FaceEncoderDecoder(EncoderDecoder):
     are computed on the warped-back logits, as in SegFace. Images without
     landmarks run unaligned; this is logged once.
 
-    Inference (``predict`` and ``tensor`` modes, in eval mode) runs in
-    micro-batches: per image on the CPU by default, where a 512 x 512
-    image's activations already fill the last-level cache, so that
-    per-image time does not grow with the batch (outputs equal to the whole
-    batch's up to float rounding; training always sees the whole batch, as
-    its BatchNorm statistics need).
+    Inference (``predict`` and ``tensor`` modes, in eval mode) runs the
+    batch it is given, unless ``inference_micro_batch`` splits it (outputs
+    equal to the whole batch's up to float rounding; training always sees
+    the whole batch). Which size each device gets is decided outside the
+    model, by :mod:`segface_mmseg.apis.inference_policy`.
 
     Args:
         align_cfg (dict, optional): ``warp_factor`` (0: crop, 1: full tanh;
             SegFace: 0.8) and ``face_scale`` (SegFace: 1.0). Default: None
             (no alignment).
-        inference_micro_batch (int | str | None): Images per inference
-            pass; None for the whole batch, ``'auto'`` for 1 on the CPU and
-            the whole batch on accelerators. Default: 'auto'.
+        inference_micro_batch (int | None): Images per inference pass;
+            None for the whole batch. ``'auto'`` (1 on the CPU, the whole
+            batch elsewhere) is deprecated: the inference policy sets it.
+            Default: None.
         **kwargs: Arguments of :class:`mmseg.models.EncoderDecoder`.
     """
 
     def __init__(self,
                  align_cfg: OptConfigType = None,
-                 inference_micro_batch: MicroBatch = 'auto',
+                 inference_micro_batch: MicroBatch = None,
                  **kwargs) -> None:
         super().__init__(**kwargs)
         self.align_cfg = self._check_align_cfg(align_cfg)
+        if inference_micro_batch == 'auto':
+            warnings.warn(
+                "FaceEncoderDecoder(inference_micro_batch='auto') is "
+                'deprecated: segface_mmseg.apis.apply_inference_policy sets '
+                'it per device', DeprecationWarning)
         self.inference_micro_batch = check_micro_batch(inference_micro_batch)
         self._warned_unaligned = False
 
