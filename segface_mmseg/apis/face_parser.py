@@ -134,6 +134,15 @@ class FaceParser:
         """Box margin of 'box' crops (see :class:`FaceCropper`)."""
         return self.cropper.margin
 
+    @crop_mode.setter
+    def crop_mode(self, crop_mode: str) -> None:
+        self.cropper = FaceCropper(self.input_size, crop_mode, self.margin,
+                                   self.cropper.model_aligns)
+
+    @margin.setter
+    def margin(self, margin: float) -> None:
+        self.cropper.margin = margin
+
     @property
     def dataset_meta(self) -> dict:
         """``classes`` and ``palette`` of the model's labels."""

@@ -201,8 +201,8 @@ def repeat_to_image_size(label: np.ndarray, image_size: Tuple[int, int],
 
 def _is_current(img_out: str, ann_out: str, img_path: str) -> bool:
     """Whether finished outputs are this converter's: the image's bytes as
-    downloaded and the label at its size (an older version wrote 512 x 512
-    re-encoded images and labels)."""
+    downloaded and the label at its size (anything else is converted
+    again)."""
     if osp.getsize(img_out) != osp.getsize(img_path):
         return False
     with Image.open(ann_out) as label, Image.open(img_path) as image:
