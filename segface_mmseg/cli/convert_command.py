@@ -6,8 +6,9 @@ The same command is ``tools/model_converters/segface2mmseg.py``.
 import argparse
 
 from ..checkpoints import OFFICIAL_BACKBONES, convert_official_file
+from ..checkpoints.releases import RELEASES
 from ..utils.errors import ConversionError
-from ..zoo import RELEASES, config_file
+from ..zoo import config_file
 
 DESCRIPTION = ('Convert an official SegFace checkpoint (model_299.pt) to an '
                'mmseg checkpoint for the segface_mmseg configs')
