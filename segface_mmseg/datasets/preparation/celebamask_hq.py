@@ -27,8 +27,7 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 from PIL import Image
 
-from .common import (copy_file, outputs_current, remove_stale_temporaries,
-                     run_tasks, save_image, summarize, write_split_files)
+from .common import convert_all, copy_file, outputs_current, save_image
 from .input_checks import (ConversionError, check_size, read_image,
                            require_dir, require_file)
 
@@ -270,15 +269,7 @@ def convert_celebamask_hq(raw_root: str,
     require_dir(osp.join(raw_root, IMAGE_DIR), 'folder of images')
     require_dir(osp.join(raw_root, ANNO_DIR), 'folder of part masks')
     splits = read_splits(raw_root, partition_file)
-    if osp.isdir(out_dir):
-        remove_stale_temporaries(out_dir)
     tasks = [(hq_id, split, raw_root, out_dir, image_size, mask_size)
              for split, ids in splits.items() for hq_id in ids]
-    results, bad = run_tasks(_convert_one, tasks, nproc, skip_bad)
-    done = {(split, name) for _, split, name in results}
-    split_names = {
-        split: [str(i) for i in ids if (split, str(i)) in done]
-        for split, ids in splits.items()
-    }
-    write_split_files(out_dir, split_names)
-    return summarize(out_dir, split_names, results, bad)
+    names = {split: [str(i) for i in ids] for split, ids in splits.items()}
+    return convert_all(_convert_one, tasks, names, out_dir, nproc, skip_bad)
