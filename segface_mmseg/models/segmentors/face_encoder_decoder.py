@@ -1,7 +1,7 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 import logging
 import warnings
-from typing import List, Optional, Tuple
+from typing import Callable, List, Optional, Tuple
 
 import torch
 from mmengine.logging import print_log
@@ -172,6 +172,25 @@ class FaceEncoderDecoder(EncoderDecoder):
             return [{}] * inputs.shape[0]
         return [data_sample.metainfo for data_sample in data_samples]
 
+    def _logits_in_image_frame(
+            self, inputs: Tensor, batch_img_metas: List[dict],
+            decode: Callable[[List[Tensor]], Tensor]) -> Tensor:
+        """Align -> features -> ``decode`` -> warp back: the one step of
+        :meth:`encode_decode`, :meth:`loss` and :meth:`_forward`.
+
+        Args:
+            inputs (Tensor): B x 3 x H x W.
+            batch_img_metas (list[dict]): Metainfo (``landmarks``).
+            decode (callable): Features -> B x N x h x w logits.
+
+        Returns:
+            Tensor: B x N x H x W logits in the input image frame (unchanged
+            where an image is not aligned).
+        """
+        warp = self.face_warp(inputs, batch_img_metas)
+        x = self.extract_feat(self._warp(inputs, warp))
+        return self._warp(decode(x), warp, inverse=True)
+
     def encode_decode(self, inputs: Tensor,
                       batch_img_metas: List[dict]) -> Tensor:
         """Logits of (aligned) images, in the input image frame.
@@ -187,11 +206,9 @@ class FaceEncoderDecoder(EncoderDecoder):
         if micro_batch:
             return in_micro_batches(self.encode_decode, inputs,
                                     batch_img_metas, micro_batch)
-        warp = self.face_warp(inputs, batch_img_metas)
-        x = self.extract_feat(self._warp(inputs, warp))
-        seg_logits = self.decode_head.predict(x, batch_img_metas,
-                                              self.test_cfg)
-        return self._warp(seg_logits, warp, inverse=True)
+        return self._logits_in_image_frame(
+            inputs, batch_img_metas, lambda x: self.decode_head.predict(
+                x, batch_img_metas, self.test_cfg))
 
     def loss(self, inputs: Tensor, data_samples: SampleList) -> dict:
         """Losses; with alignment, on the logits warped back to the image.
@@ -206,10 +223,9 @@ class FaceEncoderDecoder(EncoderDecoder):
         """
         if self.align_cfg is None:
             return super().loss(inputs, data_samples)
-        warp = self.face_warp(inputs, self._metas(inputs, data_samples))
-        x = self.extract_feat(self._warp(inputs, warp))
-        seg_logits = self._warp(
-            self.decode_head.forward(x), warp, inverse=True)
+        seg_logits = self._logits_in_image_frame(
+            inputs, self._metas(inputs, data_samples),
+            self.decode_head.forward)
         losses = self.decode_head.loss_by_feat(seg_logits, data_samples)
         return add_prefix(losses, 'decode')
 
@@ -221,9 +237,9 @@ class FaceEncoderDecoder(EncoderDecoder):
         if micro_batch:
             return in_micro_batches(self._forward, inputs, data_samples,
                                     micro_batch)
-        warp = self.face_warp(inputs, self._metas(inputs, data_samples))
-        x = self.extract_feat(self._warp(inputs, warp))
-        return self._warp(self.decode_head.forward(x), warp, inverse=True)
+        return self._logits_in_image_frame(inputs,
+                                           self._metas(inputs, data_samples),
+                                           self.decode_head.forward)
 
     def postprocess_result(self,
                            seg_logits: Tensor,
