@@ -1,7 +1,9 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """Install SegFace-MMSeg, an MMSegmentation 1.x plugin for face parsing."""
+import os
 import os.path as osp
 import shutil
+import sys
 from setuptools import find_packages, setup
 from setuptools.command.build_py import build_py
 
@@ -44,6 +46,25 @@ class BuildWithMimFiles(build_py):
                 self.mkpath(mim)
                 shutil.copyfile(src, dst)
 
+
+def link_mim_files():
+    """In an editable install, link :data:`MIM_FILES` into the source
+    package's ``.mim`` folder (as mmseg's ``add_mim_extension`` does in
+    develop mode), so that ``mim search`` / ``mim download`` read the
+    checkout's own files. The links are git-ignored."""
+    mim = osp.join(HERE, 'segface_mmseg', '.mim')
+    os.makedirs(mim, exist_ok=True)
+    for name in MIM_FILES:
+        link = osp.join(mim, name)
+        if osp.islink(link) or osp.isfile(link):
+            os.remove(link)
+        elif osp.isdir(link):
+            shutil.rmtree(link)
+        os.symlink(osp.relpath(osp.join(HERE, name), mim), link)
+
+
+if {'develop', 'editable_wheel'} & set(sys.argv):
+    link_mim_files()
 
 setup(
     name='segface-mmseg',

@@ -9,9 +9,10 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from segface_mmseg.apis import load_weights
+from segface_mmseg.apis import apply_inference_policy
+from segface_mmseg.checkpoints import CheckpointError, load_weights
 from segface_mmseg.datasets.sample_checks import DatasetError, one_line
-from segface_mmseg.engine import CheckpointError, setup_launcher
+from segface_mmseg.engine import setup_launcher
 
 
 def parse_args():
@@ -140,6 +141,10 @@ def main():
     except (CheckpointError, FileNotFoundError) as error:
         raise SystemExit(f'error: {error}')
     runner.logger.info(f'Load checkpoint from {args.checkpoint}')
+    # micro-batches and the head's upscaling path of the model's device
+    policy = apply_inference_policy(runner.model,
+                                    next(runner.model.parameters()).device)
+    runner.logger.info(f'Inference policy: {policy}')
 
     # start testing; data that cannot be used ends it with one line
     try:

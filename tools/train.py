@@ -10,10 +10,11 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 from mmseg.registry import RUNNERS
 
+from segface_mmseg.checkpoints import (CheckpointError,
+                                       find_resumable_checkpoint,
+                                       read_checkpoint)
 from segface_mmseg.datasets.sample_checks import DatasetError, one_line
-from segface_mmseg.engine import (CheckpointError, enable_amp,
-                                  find_resumable_checkpoint, read_checkpoint,
-                                  setup_launcher)
+from segface_mmseg.engine import enable_amp, setup_launcher
 
 
 def parse_args():

@@ -11,19 +11,19 @@ from mmengine.dataset import pseudo_collate
 
 from ..zoo import resolve_model
 from .build_segmentor import load_config
+from .face_cropper import CROP_MODES, FaceCrop, FaceCropper  # noqa: F401
 from .face_detectors import FaceDetection, build_face_detector
 from .image_io import load_image
-from .in_the_wild import InTheWildParsing
 from .inference_config import (array_test_pipeline, build_inference_model,
                                network_input_size)
-from .parsing_result import ParsingResult
+from .inference_policy import apply_inference_policy
+from .parsing_result import FacePaster, FaceRecord, ParsingResult
 
 ImageType = Union[str, os.PathLike, np.ndarray]
-CROP_MODES = ('auto', 'align', 'box', 'none')
 AMP_DTYPES = {'fp16': torch.float16, 'bf16': torch.bfloat16}
 
 
-class FaceParser(InTheWildParsing):
+class FaceParser:
     """Face parsing from a config and a checkpoint: image in, labels out.
 
     Without a detector the whole image is parsed, as a tight face crop
@@ -31,7 +31,10 @@ class FaceParser(InTheWildParsing):
     With one, faces are detected, each is cropped (or aligned), parsed, and
     the labels are pasted back into the full image, for any number of
     faces; where crops overlap, each pixel takes the face most sure it is
-    not background.
+    not background. Those steps are public, for callers that bring their
+    own faces (e.g. tracks smoothed over a video): :meth:`detect`,
+    :meth:`crop_face` (a :class:`FaceCropper`), :meth:`parse_crops` and
+    :meth:`paster` (a :class:`FacePaster`).
 
     Example:
         >>> parser = FaceParser('configs/segface_swinb_celeba.py', 'm.pth')
@@ -64,7 +67,11 @@ class FaceParser(InTheWildParsing):
         if_no_face (str): With a detector, an image without faces becomes
             all background (``'background'``) or is parsed whole
             (``'whole'``). Default: 'background'.
-        batch_size (int): Images (or face crops) per forward. Default: 1.
+        batch_size (int): Images (or face crops) per forward, as given
+            (no micro-batches, on any device). On the CPU a larger batch is
+            not faster per image (docs/speed.md). Default: 1. The head's
+            upscaling path follows the device's
+            :func:`~segface_mmseg.apis.inference_policy`.
         amp (str, optional): Mixed-precision inference, ``'fp16'`` (GPU)
             or ``'bf16'``, through ``torch.autocast``. Default: None (fp32).
         compile (bool | dict): Compile the backbone + neck and the head
@@ -87,9 +94,6 @@ class FaceParser(InTheWildParsing):
                  amp: Optional[str] = None,
                  compile: Union[bool, dict] = False,
                  cfg_options: Optional[dict] = None) -> None:
-        if crop_mode not in CROP_MODES:
-            raise ValueError(f'crop_mode must be one of {CROP_MODES}, '
-                             f'got {crop_mode!r}')
         if if_no_face not in ('background', 'whole'):
             raise ValueError('if_no_face must be "background" or "whole", '
                              f'got {if_no_face!r}')
@@ -102,12 +106,14 @@ class FaceParser(InTheWildParsing):
         self.cfg = cfg
         self.device = torch.device(device)
         self.model = build_inference_model(cfg, checkpoint, self.device)
+        apply_inference_policy(self.model, self.device, batch_as_given=True)
         self.pipeline = array_test_pipeline(cfg)
         self.input_size = network_input_size(cfg)
         self.detector = (None if detector is None else
                          build_face_detector(detector))
-        self.crop_mode = crop_mode
-        self.margin = margin
+        self.cropper = FaceCropper(
+            self.input_size, crop_mode, margin,
+            getattr(self.model, 'align_cfg', None) is not None)
         self.if_no_face = if_no_face
         self.batch_size = batch_size
         self.amp_dtype = AMP_DTYPES.get(amp)
@@ -117,6 +123,25 @@ class FaceParser(InTheWildParsing):
                                                     **options)
             head = self.model.decode_head
             head.forward = torch.compile(head.forward, **options)
+
+    @property
+    def crop_mode(self) -> str:
+        """How faces are cut (see :class:`FaceCropper`)."""
+        return self.cropper.crop_mode
+
+    @property
+    def margin(self) -> float:
+        """Box margin of 'box' crops (see :class:`FaceCropper`)."""
+        return self.cropper.margin
+
+    @crop_mode.setter
+    def crop_mode(self, crop_mode: str) -> None:
+        self.cropper = FaceCropper(self.input_size, crop_mode, self.margin,
+                                   self.cropper.model_aligns)
+
+    @margin.setter
+    def margin(self, margin: float) -> None:
+        self.cropper.margin = margin
 
     @property
     def dataset_meta(self) -> dict:
@@ -228,7 +253,80 @@ class FaceParser(InTheWildParsing):
         ]
         return sorted(faces, key=lambda f: -f.score)
 
+    def crop_face(self, image: np.ndarray, face: FaceDetection) -> FaceCrop:
+        """Cut one face (a detection, or a box and landmarks of the
+        caller's) out of an ``H x W x 3`` BGR image, as :meth:`predict`
+        does (see :meth:`FaceCropper.crop`)."""
+        return self.cropper.crop(image, FaceDetection.from_any(face))
+
+    def parse_crops(self, crops: Iterable[FaceCrop]) -> Iterator[torch.Tensor]:
+        """Run the model on face crops, ``batch_size`` per forward.
+
+        Args:
+            crops (Iterable[FaceCrop]): From :meth:`crop_face`; consumed
+                lazily, one batch at a time.
+
+        Yields:
+            Tensor: ``C x S x S`` float32 class probabilities of each crop,
+            in order, on the parser's device.
+        """
+        samples = self._forward((crop.image, crop.landmarks) for crop in crops)
+        for sample in samples:
+            yield sample.seg_logits.data.float().softmax(dim=0)
+
+    def paster(self,
+               image_shape: Tuple[int, int],
+               probs: bool = False) -> FacePaster:
+        """An empty :class:`FacePaster` for one ``(H, W)`` image: call its
+        ``paste(face, crop.matrix, crop_probs)`` per face, then
+        ``result()`` for the :class:`ParsingResult`."""
+        return FacePaster(image_shape, len(self.classes), probs)
+
     # -- internals --------------------------------------------------------
+    def _parse_in_the_wild(self, images: List[np.ndarray],
+                           probs: bool) -> List[ParsingResult]:
+        """detect -> crop -> parse the crops -> paste back, per image."""
+        faces_per_image = [self.detect(img) for img in images]
+        if self.crop_mode == 'none':
+            return self._parse_whole_with_landmarks(images, faces_per_image,
+                                                    probs)
+        # 1. one crop per face, all images together (cut lazily)
+        jobs = [(index, face) for index, faces in enumerate(faces_per_image)
+                for face in faces]
+        crops = [None] * len(jobs)
+
+        def cut():
+            for job, (index, face) in enumerate(jobs):
+                crops[job] = self.crop_face(images[index], face)
+                yield crops[job]
+
+        # 2. parse the crops; 3. paste each back, keep its record
+        pasters = [self.paster(img.shape[:2], probs) for img in images]
+        for job, crop_probs in enumerate(self.parse_crops(cut())):
+            index, face = jobs[job]
+            pasters[index].paste(face, crops[job].matrix, crop_probs)
+            crops[job] = None
+        results = [paster.result() for paster in pasters]
+        # 4. images without faces
+        empty = [i for i, faces in enumerate(faces_per_image) if not faces]
+        if empty and self.if_no_face == 'whole':
+            whole = self._parse_whole([images[i] for i in empty], probs=probs)
+            for i, result in zip(empty, whole):
+                results[i] = result
+        return results
+
+    def _parse_whole_with_landmarks(self, images, faces_per_image, probs):
+        landmarks = []
+        for img, faces in zip(images, faces_per_image):
+            face = next((f for f in faces if f.landmarks is not None), None)
+            landmarks.append(
+                None if face is None else self.cropper.
+                network_landmarks(face.landmarks, np.eye(2, 3), img.shape[:2]))
+        results = self._parse_whole(images, landmarks, probs)
+        for result, faces in zip(results, faces_per_image):
+            result.faces = [FaceRecord(face) for face in faces]
+        return results
+
     def _forward(
             self, items: Iterable[Tuple[np.ndarray,
                                         Optional[np.ndarray]]]) -> Iterator:

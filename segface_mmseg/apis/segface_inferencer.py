@@ -5,10 +5,10 @@ import torch.nn as nn
 from mmengine.config import Config, ConfigDict
 from mmseg.apis import MMSegInferencer
 
+from ..checkpoints import check_state_dict_fits, read_checkpoint
 from ..checkpoints.official_file import as_mmseg_checkpoint
-from ..engine.checkpoint_files import read_checkpoint
 from ..zoo import resolve_model
-from .build_segmentor import check_state_dict_fits
+from .inference_policy import apply_inference_policy
 
 
 class SegFaceInferencer(MMSegInferencer):
@@ -25,8 +25,10 @@ class SegFaceInferencer(MMSegInferencer):
     does not fit the config with a warning and then predicts with partly
     random weights; this subclass refuses it, naming the file and the
     missing, unexpected and mis-shaped keys, and names a missing, empty or
-    truncated checkpoint file before anything is built. Everything else
-    (arguments, outputs, ``dataset_meta`` from the checkpoint) is mmseg's.
+    truncated checkpoint file before anything is built. Inference runs
+    with the device's :func:`~segface_mmseg.apis.inference_policy`.
+    Everything else (arguments, outputs, ``dataset_meta`` from the
+    checkpoint) is mmseg's.
 
     Example::
 
@@ -58,7 +60,9 @@ class SegFaceInferencer(MMSegInferencer):
                     device: str = 'cpu') -> nn.Module:
         if weights is not None:
             read_checkpoint(weights, mmap=True)  # a readable file
-        return super()._init_model(cfg, weights, device)
+        model = super()._init_model(cfg, weights, device)
+        apply_inference_policy(model, device)
+        return model
 
     def _load_weights_to_model(self, model: nn.Module,
                                checkpoint: Optional[dict],

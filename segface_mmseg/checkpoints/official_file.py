@@ -6,9 +6,9 @@ from typing import Dict, Optional
 
 from ..datasets.face_classes import (CELEBAMASK_HQ_CLASSES, LAPA_CLASSES,
                                      palette_of)
-from ..engine.checkpoint_files import CheckpointError, read_checkpoint
 from ..utils import atomic_torch_save
 from ..utils.errors import ConversionError
+from .checkpoint_files import CheckpointError, read_checkpoint
 from .releases import RELEASES
 from .segface_keys import (convert_segface_state_dict, detect_backbone,
                            detect_num_classes)

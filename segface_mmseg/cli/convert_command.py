@@ -7,8 +7,9 @@ import argparse
 import os.path as osp
 
 from ..checkpoints import OFFICIAL_BACKBONES, convert_official_file
+from ..checkpoints.releases import RELEASES
 from ..utils.errors import ConversionError
-from ..zoo import RELEASES, config_file
+from ..zoo import config_file
 from .output_files import output_errors
 
 DESCRIPTION = ('Convert an official SegFace checkpoint (model_299.pt) to an '

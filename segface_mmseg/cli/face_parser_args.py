@@ -6,9 +6,10 @@ import argparse
 import torch
 from mmengine.config import DictAction
 
+from ..apis.face_cropper import CROP_MODES
 from ..apis.face_detectors import build_face_detector
-from ..apis.face_parser import CROP_MODES, FaceParser
-from ..engine.checkpoint_files import CheckpointError
+from ..apis.face_parser import FaceParser
+from ..checkpoints import CheckpointError
 from ..utils.errors import ConversionError
 from ..zoo import HubDownloadError
 

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from segface_mmseg.apis import build_segmentor
-from segface_mmseg.engine import CheckpointError
+from segface_mmseg.checkpoints import CheckpointError
 from ..utils import CONFIG_DIR, build_model, load_config
 from .conftest import save_checkpoint
 

@@ -176,16 +176,15 @@ def test_auto_crop_mode_aligns_unless_the_model_aligns_itself(
         np.float32)
     face = FaceDetection([100, 100, 200, 210], 1.0, points)
     parser = FaceParser(tiny_config, tiny_checkpoint)
-    matrix, size = parser._crop_geometry(face)
+    matrix, size = parser.cropper.geometry(face)
     # the CelebA-HQ frame: half-side max(2 * 40, 1.8 * 40) = 80; sampled at
     # its own resolution, within [network size, 2 x network size]
     assert size == 128
     assert size / np.sqrt(np.linalg.det(matrix[:, :2])) == pytest.approx(160)
-    parser.model.align_cfg = dict(warp_factor=0.8, face_scale=1.0)
-    try:
-        matrix, size = parser._crop_geometry(face)
-    finally:
-        parser.model.align_cfg = None
+    # a model with align_cfg (LaPa's) aligns faces itself: upright crops
+    assert not parser.cropper.model_aligns
+    parser.cropper.model_aligns = True
+    matrix, size = parser.cropper.geometry(face)
     frame = box_frame(face.box, parser.margin)
     np.testing.assert_allclose(matrix, image_to_crop_matrix(frame, size))
     assert size / np.sqrt(np.linalg.det(matrix[:, :2])) == pytest.approx(110 *

@@ -4,7 +4,7 @@ import pytest
 from mmseg.apis import MMSegInferencer
 
 from segface_mmseg.apis import SegFaceInferencer
-from segface_mmseg.engine import CheckpointError
+from segface_mmseg.checkpoints import CheckpointError
 from ..utils import build_model, load_config
 from .conftest import face_photo, save_checkpoint
 

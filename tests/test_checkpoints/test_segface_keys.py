@@ -23,9 +23,9 @@ from segface_mmseg.checkpoints import (ConversionError,
 from segface_mmseg.checkpoints.official_layout import (CELEBAMASK_HQ_TOKENS,
                                                        LAPA_TOKENS,
                                                        official_key_shapes)
+from segface_mmseg.checkpoints.releases import RELEASES
 from segface_mmseg.checkpoints.segface_keys import (detect_backbone,
                                                     detect_num_classes)
-from segface_mmseg.zoo import RELEASES
 from ..official_weights import synthetic_official_state_dict
 from ..utils import load_config
 

@@ -6,7 +6,7 @@ import os
 import pytest
 import torch
 
-from segface_mmseg.apis.build_segmentor import load_weights
+from segface_mmseg.checkpoints import load_weights
 from segface_mmseg.checkpoints.class_transfer import CLASS_TOKENS_KEY
 from segface_mmseg.datasets import (CELEBAMASK_HQ_CLASSES, LAPA_CLASSES,
                                     write_classes_file)

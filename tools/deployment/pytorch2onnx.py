@@ -30,7 +30,7 @@ import torch.nn.functional as F
 from mmengine.config import DictAction
 
 from segface_mmseg.apis import build_segmentor, network_input_size
-from segface_mmseg.engine import CheckpointError
+from segface_mmseg.checkpoints import CheckpointError
 from segface_mmseg.utils import atomic_output
 
 # scaled dot-product attention and layer norm export from opset 14 on

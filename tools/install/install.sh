@@ -56,6 +56,12 @@ log "4/4 mmsegmentation, mmpretrain, test tools, segface_mmseg (editable)"
   -r "$ROOT/requirements/onnx.txt"
 "${PIP[@]}" install -q --no-deps -r "$ROOT/requirements/mim.txt"
 "${PIP[@]}" install -q --no-deps --no-build-isolation -e "$ROOT"
+# mim looks for site-packages/segface-mmseg/.mim/model-index.yml; an editable
+# install keeps the package in the checkout, whose segface_mmseg/.mim links
+# (made by setup.py) point at configs/ and model-index.yml. The dashed name
+# is no importable module, so this link never shadows the package.
+SITE=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+ln -sfn "$ROOT/segface_mmseg" "$SITE/segface-mmseg"
 
 "$VENV/bin/python" - <<'PY'
 import mmcv, mmcv.ops, mmengine, mmseg, mmpretrain, torch, torchvision  # noqa

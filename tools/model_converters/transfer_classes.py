@@ -29,13 +29,12 @@ import sys
 
 import torch
 
+from segface_mmseg.checkpoints import CheckpointError, read_mmseg_checkpoint
 from segface_mmseg.checkpoints.class_transfer import (NEW_CLASS_INITS,
                                                       checkpoint_classes,
                                                       transfer_checkpoint)
 from segface_mmseg.checkpoints.known_class_mappings import KNOWN_MAPPINGS
-from segface_mmseg.checkpoints.official_file import as_mmseg_checkpoint
 from segface_mmseg.datasets import face_metainfo, read_classes_file
-from segface_mmseg.engine import CheckpointError, read_checkpoint
 from segface_mmseg.utils import ConversionError, atomic_output
 
 
@@ -126,9 +125,8 @@ def transfer_file(args) -> dict:
     if osp.exists(args.dst) and osp.samefile(args.src, args.dst):
         raise ConversionError(f'{args.dst}: is the source checkpoint; choose '
                               'another output file')
-    checkpoint = read_checkpoint(args.src)
     try:
-        checkpoint = as_mmseg_checkpoint(checkpoint, args.src)
+        checkpoint = read_mmseg_checkpoint(args.src)
         meta, mapping, new = target_of(args, checkpoint)
         result = transfer_checkpoint(checkpoint, meta, mapping, new,
                                      args.new_init, args.seed,

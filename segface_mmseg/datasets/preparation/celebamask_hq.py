@@ -27,8 +27,7 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 from PIL import Image
 
-from .common import (copy_file, outputs_current, remove_stale_temporaries,
-                     run_tasks, save_image, summarize, write_split_files)
+from .common import convert_all, copy_file, outputs_current, save_image
 from .input_checks import (ConversionError, check_complete, check_size,
                            read_image, require_dir, require_file)
 
@@ -223,8 +222,8 @@ def repeat_to_image_size(label: np.ndarray, image_size: Tuple[int, int],
 
 def _is_current(img_out: str, ann_out: str, img_path: str) -> bool:
     """Whether finished outputs are this converter's: the image's bytes as
-    downloaded and the label at its size (an older version wrote 512 x 512
-    re-encoded images and labels)."""
+    downloaded and the label at its size (anything else is converted
+    again)."""
     if osp.getsize(img_out) != osp.getsize(img_path):
         return False
     with Image.open(ann_out) as label, Image.open(img_path) as image:
@@ -293,15 +292,8 @@ def convert_celebamask_hq(raw_root: str,
     require_dir(osp.join(raw_root, IMAGE_DIR), 'folder of images')
     require_dir(osp.join(raw_root, ANNO_DIR), 'folder of part masks')
     splits, unlisted = read_splits(raw_root, partition_file, skip_bad)
-    if osp.isdir(out_dir):
-        remove_stale_temporaries(out_dir)
     tasks = [(hq_id, split, raw_root, out_dir, image_size, mask_size)
              for split, ids in splits.items() for hq_id in ids]
-    results, bad = run_tasks(_convert_one, tasks, nproc, skip_bad)
-    done = {(split, name) for _, split, name in results}
-    split_names = {
-        split: [str(i) for i in ids if (split, str(i)) in done]
-        for split, ids in splits.items()
-    }
-    write_split_files(out_dir, split_names)
-    return summarize(out_dir, split_names, results, unlisted + bad)
+    names = {split: [str(i) for i in ids] for split, ids in splits.items()}
+    return convert_all(
+        _convert_one, tasks, names, out_dir, nproc, skip_bad, skipped=unlisted)

@@ -212,6 +212,45 @@ def summarize(out_dir: str, split_names: Dict[str, Sequence[str]],
     return summary
 
 
+def convert_all(convert_one: Callable,
+                tasks: Sequence,
+                names: Dict[str, Sequence[str]],
+                out_dir: str,
+                nproc: int = 1,
+                skip_bad: bool = False,
+                skipped: Sequence[str] = ()) -> dict:
+    """The tail every converter shares: remove the temporaries an
+    interrupted run left, run the tasks, keep the samples that finished,
+    write the split files, summarise.
+
+    Args:
+        convert_one (callable): ``task -> (status, split, name)`` (see
+            :func:`summarize`), run in worker processes.
+        tasks (Sequence): One task per sample.
+        names (dict[str, Sequence[str]]): Sample names per split, in the
+            order the split files list them.
+        out_dir (str): Output root.
+        nproc (int): Worker processes. Default: 1.
+        skip_bad (bool): Skip bad inputs (listed) instead of stopping.
+            Default: False.
+        skipped (Sequence[str]): Messages of inputs the converter already
+            left out under ``skip_bad`` (listed first). Default: ().
+
+    Returns:
+        dict: The summary (see :func:`summarize`).
+    """
+    if osp.isdir(out_dir):
+        remove_stale_temporaries(out_dir)
+    results, bad = run_tasks(convert_one, tasks, nproc, skip_bad)
+    done = {(split, name) for _, split, name in results}
+    split_names = {
+        split: [n for n in split_list if (split, n) in done]
+        for split, split_list in names.items()
+    }
+    write_split_files(out_dir, split_names)
+    return summarize(out_dir, split_names, results, list(skipped) + bad)
+
+
 def converter_arg_parser(description: str, raw_help: str,
                          default_out: str) -> argparse.ArgumentParser:
     """The command-line options every converter shares.

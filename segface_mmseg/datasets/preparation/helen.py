@@ -23,8 +23,7 @@ from typing import Dict, Sequence, Tuple
 import numpy as np
 
 from ..face_classes import HELEN_CLASSES
-from .common import (outputs_current, remove_stale_temporaries, run_tasks,
-                     save_image, summarize, write_landmarks, write_split_files)
+from .common import convert_all, outputs_current, save_image, write_landmarks
 from .input_checks import (ConversionError, check_disjoint_splits,
                            check_finite_points, check_label_values, check_size,
                            list_by_suffix, read_image, read_image_as_official,
@@ -169,16 +168,7 @@ def convert_helen(raw_root: str,
         labels = list_by_suffix(folder, '_label.png')
         names[split] = sorted(set(images[split]) | set(labels))
     check_disjoint_splits(names, raw_root)
-    if osp.isdir(out_dir):
-        remove_stale_temporaries(out_dir)
     tasks = [(split, name, images[split].get(name, f'{name}_image.jpg'),
               raw_root, out_dir, landmarks.get(name), landmark_scale)
              for split in splits for name in names[split]]
-    results, bad = run_tasks(_convert_one, tasks, nproc, skip_bad)
-    done = {(split, name) for _, split, name in results}
-    split_names = {
-        split: [n for n in split_list if (split, n) in done]
-        for split, split_list in names.items()
-    }
-    write_split_files(out_dir, split_names)
-    return summarize(out_dir, split_names, results, bad)
+    return convert_all(_convert_one, tasks, names, out_dir, nproc, skip_bad)

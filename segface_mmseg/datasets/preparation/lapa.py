@@ -20,9 +20,8 @@ from typing import Sequence
 import numpy as np
 
 from ..face_classes import LAPA_CLASSES
-from .common import (copy_file, outputs_current, remove_stale_temporaries,
-                     run_tasks, save_image, summarize, write_landmarks,
-                     write_split_files)
+from .common import (convert_all, copy_file, outputs_current, save_image,
+                     write_landmarks)
 from .input_checks import (ConversionError, check_complete,
                            check_disjoint_splits, check_finite_points,
                            check_label_values, check_size, list_by_suffix,
@@ -140,15 +139,13 @@ def convert_lapa(raw_root: str,
             skip_bad=skip_bad)
     names = {split: sorted(found) for split, found in images.items()}
     check_disjoint_splits(names, raw_root)
-    if osp.isdir(out_dir):
-        remove_stale_temporaries(out_dir)
     tasks = [(split, name, images[split][name], raw_root, out_dir)
              for split in splits for name in names[split]]
-    results, bad = run_tasks(_convert_one, tasks, nproc, skip_bad)
-    done = {(split, name) for _, split, name in results}
-    split_names = {
-        split: [n for n in split_list if (split, n) in done]
-        for split, split_list in names.items()
-    }
-    write_split_files(out_dir, split_names)
-    return summarize(out_dir, split_names, results, unmatched + bad)
+    return convert_all(
+        _convert_one,
+        tasks,
+        names,
+        out_dir,
+        nproc,
+        skip_bad,
+        skipped=unmatched)

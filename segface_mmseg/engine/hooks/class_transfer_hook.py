@@ -6,8 +6,10 @@ from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 from mmseg.registry import HOOKS
 
+from ...checkpoints import load_state_dict_strictly, read_mmseg_checkpoint
+from ...checkpoints.class_transfer import (checkpoint_classes,
+                                           describe_sources, transfer_classes)
 from ...utils.errors import ConversionError
-from ..checkpoint_files import read_checkpoint
 
 
 @HOOKS.register_module()
@@ -95,16 +97,8 @@ class ClassTransferHook(Hook):
                 f'the model has {num_classes} classes (decode_head.'
                 f'num_classes) but the class list has {len(classes)}: '
                 f'{classes}')
-        # imported when used: apis imports the engine, and the engine is
-        # imported before the checkpoints package
-        from ...apis.build_segmentor import check_state_dict_fits
-        from ...checkpoints.class_transfer import (checkpoint_classes,
-                                                   describe_sources,
-                                                   transfer_classes)
-        from ...checkpoints.official_file import as_mmseg_checkpoint
-        checkpoint = read_checkpoint(self.checkpoint)
         try:
-            checkpoint = as_mmseg_checkpoint(checkpoint, self.checkpoint)
+            checkpoint = read_mmseg_checkpoint(self.checkpoint)
             src_classes = tuple(
                 self.src_classes or checkpoint_classes(checkpoint))
             state_dict, sources = transfer_classes(
@@ -112,9 +106,7 @@ class ClassTransferHook(Hook):
                 self.mapping, self.new_classes, self.new_init, self.seed)
         except ConversionError as error:
             raise ConversionError(f'{self.checkpoint}: {error}') from error
-        # strict: the same keys and shapes
-        check_state_dict_fits(model, state_dict, self.checkpoint)
-        model.load_state_dict(state_dict, strict=False)
+        load_state_dict_strictly(model, state_dict, self.checkpoint)
         print_log(
             f'ClassTransferHook: loaded {self.checkpoint} with the class '
             'tokens transferred:\n' +

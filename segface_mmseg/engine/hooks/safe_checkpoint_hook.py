@@ -10,9 +10,9 @@ from mmengine.logging import print_log
 from mmengine.runner import save_checkpoint
 from mmseg.registry import HOOKS
 
+from ...checkpoints import read_checkpoint
 from ...utils import atomic_write_bytes
 from ..atomic_local_backend import AtomicLocalBackend  # noqa: F401
-from ..checkpoint_files import read_checkpoint
 from ..plain_state import from_plain, to_plain
 
 ATOMIC_BACKEND = dict(backend='segface_atomic_local')

@@ -36,7 +36,8 @@ class SegFaceHead(BaseDecodeHead):
             gradients. Default: True.
         upscale_chunk_tokens (int): Tokens per chunk of the token-layout
             upscaling (whole token rows; at least one row). Default: 2048
-            (16 rows of a 512 input, about 4 MB per chunk in fp32).
+            (16 rows of a 512 input). The inference policy of each device
+            sets both (:mod:`segface_mmseg.apis.inference_policy`).
         dropout_ratio (float): Unused (no dropout in SegFace); kept for
             :class:`BaseDecodeHead`. Default: 0.
         init_cfg (dict, optional): Initialization config. Default: None

@@ -83,9 +83,7 @@ class MLPFusionNeck(BaseModule):
         first), so its folded map is ``W_fuse[:, slot] @ W_i`` with bias
         ``W_fuse[:, slot] @ b_i``. Composed anew at every call, from the
         current parameters and in the current autograd mode: nothing is kept
-        between forwards: composing costs 3 ms (MobileNetV3-L levels) to
-        5 ms (Swin-B) on one CPU core, 1% and 0.2% of the model's forward at
-        512 (``benchmarks/neck_folding.py``).
+        between forwards (its cost: docs/speed.md).
 
         Composed in fp32 under mixed precision too (autocast would round
         both factors to bf16/fp16 first); the convolutions that apply them
@@ -146,9 +144,9 @@ class MLPFusionNeck(BaseModule):
         fused = None
         for x, (weight, bias) in zip(inputs, folded):
             # B x C_i x H_i x W_i -> B x C x H_i x W_i, then to H_0 x W_0, in
-            # channels-last memory (the token layout): the CPU's bilinear
-            # resize is 3x faster on it and the head's B x hw x C view of
-            # the sum needs no copy
+            # channels-last memory (the token layout), which the CPU's
+            # bilinear resize prefers and the head's B x hw x C view of the
+            # sum reads without a copy
             x = x.contiguous(memory_format=torch.channels_last)
             level = self._resize(
                 F.conv2d(x, weight[:, :, None, None], bias), size)

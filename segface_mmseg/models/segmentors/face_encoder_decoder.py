@@ -1,6 +1,7 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 import logging
-from typing import List, Optional, Tuple
+import warnings
+from typing import Callable, List, Optional, Tuple
 
 import torch
 from mmengine.logging import print_log
@@ -39,29 +40,34 @@ class FaceEncoderDecoder(EncoderDecoder):
     are computed on the warped-back logits, as in SegFace. Images without
     landmarks run unaligned; this is logged once.
 
-    Inference (``predict`` and ``tensor`` modes, in eval mode) runs in
-    micro-batches: per image on the CPU by default, where a 512 x 512
-    image's activations already fill the last-level cache, so that
-    per-image time does not grow with the batch (outputs equal to the whole
-    batch's up to float rounding; training always sees the whole batch, as
-    its BatchNorm statistics need).
+    Inference (``predict`` and ``tensor`` modes, in eval mode) runs the
+    batch it is given, unless ``inference_micro_batch`` splits it (outputs
+    equal to the whole batch's up to float rounding; training always sees
+    the whole batch). Which size each device gets is decided outside the
+    model, by :mod:`segface_mmseg.apis.inference_policy`.
 
     Args:
         align_cfg (dict, optional): ``warp_factor`` (0: crop, 1: full tanh;
             SegFace: 0.8) and ``face_scale`` (SegFace: 1.0). Default: None
             (no alignment).
-        inference_micro_batch (int | str | None): Images per inference
-            pass; None for the whole batch, ``'auto'`` for 1 on the CPU and
-            the whole batch on accelerators. Default: 'auto'.
+        inference_micro_batch (int | None): Images per inference pass;
+            None for the whole batch. ``'auto'`` (1 on the CPU, the whole
+            batch elsewhere) is deprecated: the inference policy sets it.
+            Default: None.
         **kwargs: Arguments of :class:`mmseg.models.EncoderDecoder`.
     """
 
     def __init__(self,
                  align_cfg: OptConfigType = None,
-                 inference_micro_batch: MicroBatch = 'auto',
+                 inference_micro_batch: MicroBatch = None,
                  **kwargs) -> None:
         super().__init__(**kwargs)
         self.align_cfg = self._check_align_cfg(align_cfg)
+        if inference_micro_batch == 'auto':
+            warnings.warn(
+                "FaceEncoderDecoder(inference_micro_batch='auto') is "
+                'deprecated: segface_mmseg.apis.apply_inference_policy sets '
+                'it per device', DeprecationWarning)
         self.inference_micro_batch = check_micro_batch(inference_micro_batch)
         self._warned_unaligned = False
 
@@ -166,6 +172,25 @@ class FaceEncoderDecoder(EncoderDecoder):
             return [{}] * inputs.shape[0]
         return [data_sample.metainfo for data_sample in data_samples]
 
+    def _logits_in_image_frame(
+            self, inputs: Tensor, batch_img_metas: List[dict],
+            decode: Callable[[List[Tensor]], Tensor]) -> Tensor:
+        """Align -> features -> ``decode`` -> warp back: the one step of
+        :meth:`encode_decode`, :meth:`loss` and :meth:`_forward`.
+
+        Args:
+            inputs (Tensor): B x 3 x H x W.
+            batch_img_metas (list[dict]): Metainfo (``landmarks``).
+            decode (callable): Features -> B x N x h x w logits.
+
+        Returns:
+            Tensor: B x N x H x W logits in the input image frame (unchanged
+            where an image is not aligned).
+        """
+        warp = self.face_warp(inputs, batch_img_metas)
+        x = self.extract_feat(self._warp(inputs, warp))
+        return self._warp(decode(x), warp, inverse=True)
+
     def encode_decode(self, inputs: Tensor,
                       batch_img_metas: List[dict]) -> Tensor:
         """Logits of (aligned) images, in the input image frame.
@@ -181,11 +206,9 @@ class FaceEncoderDecoder(EncoderDecoder):
         if micro_batch:
             return in_micro_batches(self.encode_decode, inputs,
                                     batch_img_metas, micro_batch)
-        warp = self.face_warp(inputs, batch_img_metas)
-        x = self.extract_feat(self._warp(inputs, warp))
-        seg_logits = self.decode_head.predict(x, batch_img_metas,
-                                              self.test_cfg)
-        return self._warp(seg_logits, warp, inverse=True)
+        return self._logits_in_image_frame(
+            inputs, batch_img_metas, lambda x: self.decode_head.predict(
+                x, batch_img_metas, self.test_cfg))
 
     def loss(self, inputs: Tensor, data_samples: SampleList) -> dict:
         """Losses; with alignment, on the logits warped back to the image.
@@ -200,10 +223,9 @@ class FaceEncoderDecoder(EncoderDecoder):
         """
         if self.align_cfg is None:
             return super().loss(inputs, data_samples)
-        warp = self.face_warp(inputs, self._metas(inputs, data_samples))
-        x = self.extract_feat(self._warp(inputs, warp))
-        seg_logits = self._warp(
-            self.decode_head.forward(x), warp, inverse=True)
+        seg_logits = self._logits_in_image_frame(
+            inputs, self._metas(inputs, data_samples),
+            self.decode_head.forward)
         losses = self.decode_head.loss_by_feat(seg_logits, data_samples)
         return add_prefix(losses, 'decode')
 
@@ -215,9 +237,9 @@ class FaceEncoderDecoder(EncoderDecoder):
         if micro_batch:
             return in_micro_batches(self._forward, inputs, data_samples,
                                     micro_batch)
-        warp = self.face_warp(inputs, self._metas(inputs, data_samples))
-        x = self.extract_feat(self._warp(inputs, warp))
-        return self._warp(self.decode_head.forward(x), warp, inverse=True)
+        return self._logits_in_image_frame(inputs,
+                                           self._metas(inputs, data_samples),
+                                           self.decode_head.forward)
 
     def postprocess_result(self,
                            seg_logits: Tensor,

@@ -17,7 +17,7 @@ import torchvision.models as tvm
 from mmseg.registry import MODELS
 
 from segface_mmseg.checkpoints import convert_backbone, torchvision_to_official
-from segface_mmseg.zoo import RELEASES
+from segface_mmseg.checkpoints.releases import RELEASES
 from ...utils import load_config
 
 # official --model: torchvision builder, tapped submodules (as the official

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 import torch
 
-from segface_mmseg.engine import CheckpointError, read_checkpoint
+from segface_mmseg.checkpoints import CheckpointError, read_checkpoint
 
 NOT_A_CHECKPOINT = 'not a PyTorch checkpoint (corrupt or another kind of file)'
 

@@ -1,5 +1,6 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
-"""Reading checkpoint files safely, with errors that name the file.
+"""Reading checkpoint files safely, with errors that name the file: the
+floor of every path that loads weights (:mod:`.weight_loading` builds on it).
 
 Everything loads with torch's safe unpickler (``weights_only=True``):
 tensors, plain containers and numbers, nothing else. The plugin's training
