@@ -1,78 +1,35 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """Parse image files in batches and write what was asked for.
 
-Outputs under ``out_dir`` (names follow the inputs):
-
-- ``pred/<name>.png``: class ids (uint8, 0 = background);
-- ``vis/<name>.jpg``: colour overlay with a legend (``overlay``);
-- ``masks/<name>/<id>_<class>.png``: one 0/255 mask per class (``masks``);
-- ``soft_masks/<name>/<id>_<class>.png``: each class's probability as
-  0-255 (``soft_masks``);
-- ``faces/<name>.json``: one record per detected face, in the wild.
+Outputs under ``out_dir`` (names follow the inputs): those of
+:mod:`segface_runtime.label_outputs` (``pred/``, ``vis/``, ``masks/``,
+``soft_masks/``) and ``faces/<name>.json``, one record per detected face,
+in the wild.
 """
 import json
 import os.path as osp
 import sys
-from dataclasses import dataclass
 from typing import List, Sequence
 
 import numpy as np
 from mmengine.utils import ProgressBar
 
-from ..apis import (FaceParser, ImageLoadError, ParsingResult,
-                    atomic_write_image, load_image)
+from segface_runtime.image_files import output_names
+from segface_runtime.label_outputs import ImageOutputs, write_label_outputs
+
+from ..apis import FaceParser, ImageLoadError, ParsingResult, load_image
 from ..utils import atomic_write_bytes
-from ..visualization import draw_faces, draw_legend, overlay
 
-
-@dataclass
-class ImageOutputs:
-    """What to write for each image (see the module docstring)."""
-    overlay: bool = True
-    masks: bool = False
-    soft_masks: bool = False
-    legend: bool = True
-    show_faces: bool = False
-    opacity: float = 0.5
-
-
-def output_names(files: Sequence[str], root: str) -> List[str]:
-    """Output base names (no extension) of the input ``files``: their paths
-    under ``root`` without the extension, which is kept (``face_jpg``,
-    ``face_png``) where two inputs would otherwise share a name."""
-    stems = [
-        osp.splitext(osp.relpath(osp.abspath(path), root))[0] for path in files
-    ]
-    shared = {stem for stem in stems if stems.count(stem) > 1}
-    return [
-        f'{stem}_{osp.splitext(path)[1][1:].lower()}'
-        if stem in shared else stem for stem, path in zip(stems, files)
-    ]
+__all__ = ['ImageOutputs', 'output_names', 'parse_images', 'write_outputs']
 
 
 def write_outputs(out_dir: str, name: str, image: np.ndarray,
                   result: ParsingResult, parser: FaceParser,
                   outputs: ImageOutputs, in_the_wild: bool) -> None:
     """Everything ``outputs`` asks for, for one image."""
-    labels = result.labels
-    atomic_write_image(osp.join(out_dir, 'pred', name + '.png'), labels)
-    if outputs.overlay:
-        vis = overlay(image, labels, parser.palette, outputs.opacity)
-        if outputs.show_faces:
-            vis = draw_faces(vis, [f.detection for f in result.faces])
-        if outputs.legend:
-            vis = draw_legend(vis, parser.classes, parser.palette, labels)
-        atomic_write_image(osp.join(out_dir, 'vis', name + '.jpg'), vis)
-    for folder, wanted, planes in (
-        ('masks', outputs.masks, lambda i: (labels == i) * 255),
-        ('soft_masks', outputs.soft_masks,
-         lambda i: np.rint(result.probs[i] * 255)),
-    ):
-        if wanted:
-            for i, cls in enumerate(parser.classes):
-                atomic_write_image(
-                    osp.join(out_dir, folder, name, f'{i:02d}_{cls}.png'),
-                    planes(i).astype(np.uint8))
+    write_label_outputs(out_dir, name, image, result.labels, result.probs,
+                        parser.classes, parser.palette, outputs,
+                        [face.detection for face in result.faces])
     if in_the_wild:
         records = [face.to_dict() for face in result.faces]
         atomic_write_bytes(
