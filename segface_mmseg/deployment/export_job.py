@@ -18,7 +18,7 @@ from ..engine import CheckpointError
 from ..utils import atomic_output
 from .calibration_images import CalibrationError
 from .int8_check import Int8Tolerance
-from .int8_export import Int8RefusedError, export_int8
+from .int8_export import Int8RefusedError, export_int8, load_int8_images
 from .int8_quantization import INT8_RECIPES
 from .onnx_export import VerificationError, export, verify
 
@@ -194,6 +194,10 @@ def run_export(config, checkpoint, args) -> int:
         existing output kept as it was). Bad input exits with one line.
     """
     _check_arguments(args)
+    try:
+        images = load_int8_images(args) if args.int8 else None
+    except CalibrationError as error:
+        raise SystemExit(f'error: {error}')
     if checkpoint is None:
         warnings.warn('no checkpoint: exporting random weights')
     try:
@@ -219,13 +223,11 @@ def run_export(config, checkpoint, args) -> int:
                     raise VerificationError(
                         f'the fp32 export differs from PyTorch by more than '
                         f'{args.atol}; {args.output_file} was not written')
-                export_int8(fp32_file, args.output_file, args, work)
+                export_int8(fp32_file, args.output_file, args, images, work)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
     except (VerificationError, Int8RefusedError) as error:
         print(f'error: {error}', file=sys.stderr)
         return 1
-    except CalibrationError as error:
-        raise SystemExit(f'error: {error}')
     print(f'wrote {args.output_file}')
     return 0

@@ -114,6 +114,12 @@ def tolerance_failures(report: dict, tolerance: Int8Tolerance) -> List[str]:
     return failures
 
 
+def _points(value: float, sign: bool = False) -> str:
+    if value != value:  # NaN: absent from both
+        return '-'
+    return f'{value:+.2f}' if sign else f'{value:.2f}'
+
+
 def format_report(report: dict) -> str:
     """A Markdown table of a :func:`compare_labels` report."""
     lines = [
@@ -123,11 +129,16 @@ def format_report(report: dict) -> str:
         '| class | pixels | fp32 F1 | int8 F1 | change |',
         '|---|---:|---:|---:|---:|'
     ]
-    for row in report['classes']:
+    rows = report['classes'] + [
+        dict(
+            name='mean (no background)',
+            pixels='',
+            fp32_f1=report['mean_fp32_f1'],
+            int8_f1=report['mean_int8_f1'])
+    ]
+    for row in rows:
         lines.append(f'| {row["name"]} | {row["pixels"]} | '
-                     f'{row["fp32_f1"]:.2f} | {row["int8_f1"]:.2f} | '
-                     f'{row["int8_f1"] - row["fp32_f1"]:+.2f} |')
-    lines.append(f'| mean (no background) | | {report["mean_fp32_f1"]:.2f} |'
-                 f' {report["mean_int8_f1"]:.2f} | '
-                 f'{report["mean_int8_f1"] - report["mean_fp32_f1"]:+.2f} |')
+                     f'{_points(row["fp32_f1"])} | '
+                     f'{_points(row["int8_f1"])} | '
+                     f'{_points(row["int8_f1"] - row["fp32_f1"], True)} |')
     return '\n'.join(lines)

@@ -62,7 +62,25 @@ def int8_report(fp32_file: str,
         _labels(fp32, images), _labels(int8, images), fp32.classes, references)
 
 
-def export_int8(fp32_file: str, output_file: str, args, work: str) -> dict:
+def load_int8_images(args) -> dict:
+    """The calibration images, held-out images and (``--eval-labels``)
+    their label maps, read and checked before anything is exported.
+
+    Raises:
+        CalibrationError: Unusable calibration, held-out or label files.
+    """
+    calib, held, held_files = load_calibration_split(args.calib_dir,
+                                                     args.calib_num,
+                                                     args.eval_dir,
+                                                     args.eval_num)
+    references = None
+    if args.eval_labels:
+        references = load_reference_labels(args.eval_labels, held_files, held)
+    return dict(calib=calib, held=held, references=references)
+
+
+def export_int8(fp32_file: str, output_file: str, args, images: dict,
+                work: str) -> dict:
     """Quantize ``fp32_file`` and write ``output_file`` if within the
     tolerance of ``args`` (or ``args.accept``).
 
@@ -71,23 +89,18 @@ def export_int8(fp32_file: str, output_file: str, args, work: str) -> dict:
         output_file (str): Target; written atomically, else left as it was.
         args (argparse.Namespace): The int8 options of
             :func:`.export_job.add_export_arguments`.
+        images (dict): :func:`load_int8_images`.
         work (str): A scratch folder.
 
     Returns:
         dict: The :func:`compare_labels` report.
 
     Raises:
-        CalibrationError: Unusable calibration, held-out or label files.
         Int8RefusedError: Beyond the tolerance without ``args.accept``.
     """
     import onnx
-    calib, held, held_files = load_calibration_split(args.calib_dir,
-                                                     args.calib_num,
-                                                     args.eval_dir,
-                                                     args.eval_num)
-    references = None
-    if args.eval_labels:
-        references = load_reference_labels(args.eval_labels, held_files, held)
+    calib, held = images['calib'], images['held']
+    references = images['references']
     fp32 = OnnxFaceParser(fp32_file)
     inputs = [fp32.network_input([image]) for image in calib]
     start = time.perf_counter()

@@ -14,6 +14,7 @@ from segface_mmseg.apis import FaceParser
 from segface_mmseg.cli.main import main
 from segface_mmseg.deployment import cached_onnx_path
 from segface_runtime import OnnxFaceParser, read_image
+from ..test_apis.conftest import tiny_config  # noqa: F401 (a fixture)
 from ..test_segface_runtime.conftest import face_images, write_images
 
 RELEASE = 'mobilenet_celeba_512'

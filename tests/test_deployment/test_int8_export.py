@@ -84,12 +84,13 @@ def test_runtime_parses_with_the_int8_file(int8_export):
     images = face_images(2, seed=9)
     int8 = OnnxFaceParser(out)
     assert int8.precision == 'int8'
-    labels = int8.predict(images)
-    reference = OnnxFaceParser(fp32).predict(images)
-    for got, expected in zip(labels, reference):
-        assert got['labels'].shape == expected['labels'].shape
-        # random weights: near-tied logits, yet most labels agree
-        assert (got['labels'] == expected['labels']).mean() > 0.5
+    for got, expected in zip(
+            int8.logits(images),
+            OnnxFaceParser(fp32).logits(images)):
+        assert got.shape == expected.shape
+        # random weights: the top two logits are ~0.005 apart, so labels
+        # flip, but the logits follow fp32's (measured: 0.97)
+        assert np.corrcoef(got.ravel(), expected.ravel())[0, 1] > 0.9
 
 
 def test_beyond_tolerance_is_not_written(int8_export, tiny_config, faces,

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import torch
 
+from ..test_apis.conftest import tiny_config  # noqa: F401 (a fixture)
 from ..test_apis.conftest import face_photo, save_checkpoint
 from ..utils import build_model, load_script
 
