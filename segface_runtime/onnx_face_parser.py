@@ -7,8 +7,9 @@ export``) writes: input ``B x 3 x H x W`` float32 RGB 0-255 (normalisation
 is inside the graph), output ``B x N x H x W`` logits, and metadata naming
 the classes, their palette, the network size and the test pipeline's
 resize. Each image is resized as that pipeline does (to the network size,
-aspect ratio not kept; see :mod:`.pipeline_resize`), and the logits are resized back to the image
-(bilinear, half-pixel centres, as mmseg does) before the argmax.
+aspect ratio not kept; see :mod:`.pipeline_resize`), and the logits are
+resized back to the image (bilinear, half-pixel centres, as mmseg does)
+before the argmax.
 """
 import json
 import os.path as osp

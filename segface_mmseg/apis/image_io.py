@@ -9,7 +9,6 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from segface_runtime.image_files import IMAGE_EXTENSIONS, list_images
-
 from ..utils import atomic_write_bytes
 
 __all__ = [

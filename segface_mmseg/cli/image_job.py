@@ -16,7 +16,6 @@ from mmengine.utils import ProgressBar
 
 from segface_runtime.image_files import output_names
 from segface_runtime.label_outputs import ImageOutputs, write_label_outputs
-
 from ..apis import FaceParser, ImageLoadError, ParsingResult, load_image
 from ..utils import atomic_write_bytes
 

@@ -21,7 +21,6 @@ import argparse
 import os.path as osp
 
 from segface_runtime.cli import run_onnx
-
 from ..apis import list_images
 from ..checkpoints import RELEASES
 from .face_parser_args import add_face_parser_args, build_face_parser

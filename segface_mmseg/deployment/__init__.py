@@ -6,9 +6,8 @@ from .export_job import add_export_arguments, run_export
 from .int8_check import Int8Tolerance, compare_labels, tolerance_failures
 from .int8_export import (Int8RefusedError, export_int8, int8_report,
                           load_int8_images)
+from .int8_quantization import INT8_RECIPES, activation_products, quantize_int8
 from .onnx_cache import cached_onnx, cached_onnx_path
-from .int8_quantization import (INT8_RECIPES, activation_products,
-                                quantize_int8)
 from .onnx_export import (SegFaceONNXWrapper, VerificationError, export,
                           export_metadata, verify)
 

@@ -7,8 +7,7 @@ from typing import List, Optional, Tuple
 import cv2
 import numpy as np
 
-from segface_runtime.image_files import (ImageReadError, list_images,
-                                         read_image)
+from segface_runtime.image_files import ImageReadError, list_images, read_image
 
 
 class CalibrationError(ValueError):

@@ -14,8 +14,9 @@ from segface_mmseg.apis import FaceParser
 from segface_mmseg.cli.main import main
 from segface_mmseg.deployment import cached_onnx_path
 from segface_runtime import OnnxFaceParser, read_image
-from ..test_apis.conftest import tiny_config  # noqa: F401 (a fixture)
-from ..test_segface_runtime.conftest import face_images, write_images
+from ..test_apis.conftest import write_tiny_config
+from ..test_segface_runtime.conftest import (export_tiny, face_images,
+                                             write_images)
 
 RELEASE = 'mobilenet_celeba_512'
 
@@ -46,9 +47,8 @@ def test_parse_onnx_by_release_exports_once(fake_hub, tmp_path, capsys):
     assert os.stat(cached).st_mtime_ns == stamp
 
 
-def test_parse_onnx_file_and_its_errors(tiny_config, tmp_path, capsys):
-    from ..test_segface_runtime.conftest import export_tiny
-    onnx_file, _ = export_tiny(tiny_config, tmp_path)
+def test_parse_onnx_file_and_its_errors(tmp_path):
+    onnx_file, _ = export_tiny(write_tiny_config(tmp_path), tmp_path)
     image = write_images(tmp_path / 'in', face_images(1))[0]
     out = tmp_path / 'out'
     assert main(['parse', image, '--onnx', onnx_file, '--out-dir',

@@ -5,8 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from ..test_apis.conftest import tiny_config  # noqa: F401 (a fixture)
-from ..test_apis.conftest import face_photo, save_checkpoint
+from ..test_apis.conftest import face_photo, save_checkpoint, write_tiny_config
 from ..utils import build_model, load_script
 
 
@@ -20,6 +19,12 @@ def export_tiny(config, folder, extra=()):
          str(out), '--verify-batch', '1'] + list(extra))
     assert code == 0
     return str(out), ckpt
+
+
+@pytest.fixture(scope='session')
+def tiny_config(tmp_path_factory):
+    """The 64 x 64 MobileNetV3 config of the inference tests."""
+    return write_tiny_config(tmp_path_factory.mktemp('cfg'))
 
 
 @pytest.fixture(scope='session')

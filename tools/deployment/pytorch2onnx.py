@@ -16,12 +16,12 @@ Examples:
 import argparse
 import sys
 
-from segface_mmseg.apis import build_segmentor  # noqa: F401
-from segface_mmseg.deployment import (
-    SegFaceONNXWrapper,  # noqa: F401
-    add_export_arguments,
-    run_export,
-    verify)
+from segface_mmseg.apis import build_segmentor
+from segface_mmseg.deployment import (SegFaceONNXWrapper, add_export_arguments,
+                                      run_export, verify)
+
+# main, and what scripts that load this file use
+__all__ = ['SegFaceONNXWrapper', 'build_segmentor', 'main', 'verify']
 
 
 def parse_args(argv=None):
