@@ -106,7 +106,8 @@ DATA_CONFIG = """_base_ = {base!r}
 data_root = {root!r}
 size = ({size}, {size})
 resize = dict(type='Resize', scale=size, keep_ratio=False)
-model = dict(data_preprocessor=dict(size=size))
+# random weights: nothing is downloaded
+model = dict(data_preprocessor=dict(size=size), backbone=dict(init_cfg=None))
 train_dataloader = dict(
     batch_size=2,
     num_workers=0,

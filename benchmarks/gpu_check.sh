@@ -37,14 +37,19 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-# --quick (the test suite's CPU run): MobileNetV3 only, few repeats
+# --quick (the test suite's CPU run): MobileNetV3 only, batch 1 and 2,
+# few repeats, 4 training iterations
 CONFIGS="$MOBILENET $SWIN"
+BATCHES="1 8"
 REPEAT=20
 LATENCY_REPEAT=10
+TRAIN_ITERS=20
 if [ "$QUICK" = 1 ]; then
     CONFIGS=$MOBILENET
+    BATCHES="1 2"
     REPEAT=2
     LATENCY_REPEAT=1
+    TRAIN_ITERS=4
 fi
 mkdir -p "$OUT"
 START=$(date +%s)
@@ -56,10 +61,12 @@ $PYTHON -m benchmarks.device_check parity --device "$DEVICE" --size "$SIZE" \
 
 step "2. frames per second and peak memory"
 $PYTHON -m benchmarks.device_check fps --device "$DEVICE" --size "$SIZE" \
-    --configs $CONFIGS --repeat "$REPEAT" --warmup 2 --out "$OUT"
+    --configs $CONFIGS --batch-sizes $BATCHES --repeat "$REPEAT" --warmup 2 \
+    --out "$OUT"
 
 step "3. mmseg's tools/analysis_tools/benchmark.py on generated data"
-$PYTHON -m benchmarks.device_check data --size "$SIZE" --configs $CONFIGS \
+$PYTHON -m benchmarks.device_check data --device "$DEVICE" --size "$SIZE" \
+    --configs $CONFIGS \
     --out "$OUT" > "$OUT/configs.txt"
 MMSEG_TOOLS=$($PYTHON -c \
     "import mmseg, os.path as p; print(p.join(p.dirname(mmseg.__file__), '.mim', 'tools'))")
@@ -69,7 +76,7 @@ for config in $(cat "$OUT/configs.txt"); do
     # there is one, else on the CPU
     CUDA_VISIBLE_DEVICES=$([ "$DEVICE" = cpu ] && echo "" || echo "${CUDA_VISIBLE_DEVICES-0}") \
         $PYTHON "$MMSEG_TOOLS/analysis_tools/benchmark.py" "$config" none \
-        --log-interval 100 --repeat-times 1 2>&1 | tee -a "$OUT/mmseg_benchmark.txt" \
+        --log-interval 100 --repeat-times 1 --work-dir "$OUT/mmseg_benchmark" 2>&1 | tee -a "$OUT/mmseg_benchmark.txt" \
         | grep -E "fps|Overall|img / s" || true
 done
 grep -q -i "fps" "$OUT/mmseg_benchmark.txt" || {
@@ -79,13 +86,13 @@ grep -q -i "fps" "$OUT/mmseg_benchmark.txt" || {
 
 step "4. benchmarks/latency.py on $DEVICE (package vs reference)"
 $PYTHON -m benchmarks.latency --device "$DEVICE" --configs $CONFIGS \
-    --size "$SIZE" --batch-sizes 1 8 --threads 1 \
+    --size "$SIZE" --batch-sizes $BATCHES --threads 1 \
     --repeat "$LATENCY_REPEAT" --warmup 1 --out "$OUT/latency.md"
 
-step "5. 20 training iterations, tools/train.py --amp"
+step "5. $TRAIN_ITERS training iterations, tools/train.py --amp"
 TRAIN_CONFIG=$(head -n 1 "$OUT/configs.txt")
 $PYTHON tools/train.py "$TRAIN_CONFIG" --amp --work-dir "$OUT/train" \
-    $([ "$DEVICE" = cpu ] && echo "--cfg-options train_cfg.max_iters=4") \
+    --cfg-options train_cfg.max_iters="$TRAIN_ITERS" \
     > "$OUT/train.log" 2>&1 || {
     tail -n 20 "$OUT/train.log" >&2
     echo "error: training with --amp failed (log: $OUT/train.log)" >&2
