@@ -52,11 +52,6 @@ def parse_args():
         help='job launcher')
     parser.add_argument(
         '--tta', action='store_true', help='Test time augmentation')
-    parser.add_argument(
-        '--amp',
-        action='store_true',
-        help='mixed-precision inference: autocast to fp16 on a GPU, to bf16 '
-        "on the CPU (mmengine's TestLoop fp16=True)")
     # When using PyTorch version >= 2.0.0, the `torch.distributed.launch`
     # will pass the `--local-rank` parameter to `tools/train.py` instead
     # of `--local_rank`.
@@ -123,10 +118,6 @@ def main():
         cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
         cfg.tta_model.module = cfg.model
         cfg.model = cfg.tta_model
-
-    if args.amp:
-        cfg.test_cfg = dict(cfg.get('test_cfg') or dict(type='TestLoop'))
-        cfg.test_cfg['fp16'] = True
 
     # save the predictions: FaceParsingMetric does not write them, so
     # mmseg's IoUMetric (format_only) writes one label PNG per image

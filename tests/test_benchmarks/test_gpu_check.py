@@ -18,7 +18,7 @@ def test_gpu_check_runs_on_the_cpu(tmp_path):
     proc = subprocess.run([
         'bash',
         osp.join(REPO_ROOT, 'benchmarks', 'gpu_check.sh'), '--device', 'cpu',
-        '--size', '64', '--quick', '--out',
+        '--size', '32', '--quick', '--out',
         str(out)
     ],
                           cwd=REPO_ROOT,
