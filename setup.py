@@ -73,10 +73,13 @@ setup(
     long_description=open(osp.join(HERE, 'README.md')).read(),
     long_description_content_type='text/markdown',
     keywords='face parsing, semantic segmentation, mmsegmentation, segface',
-    packages=find_packages(include=('segface_mmseg', 'segface_mmseg.*')),
+    packages=find_packages(
+        include=('segface_mmseg', 'segface_mmseg.*', 'segface_runtime')),
     cmdclass=dict(build_py=BuildWithMimFiles),
-    entry_points=dict(
-        console_scripts=['segface = segface_mmseg.cli.main:main']),
+    entry_points=dict(console_scripts=[
+        'segface = segface_mmseg.cli.main:main',
+        'segface-onnx = segface_runtime.cli:main'
+    ]),
     python_requires='>=3.8',
     install_requires=read_requirements('runtime'),
     extras_require=dict(

@@ -26,6 +26,9 @@ Examples::
     # each checked against the reference first (bf16: within 5% of the
     # largest logit, with the share of equal labels; ONNX Runtime: 1e-4)
     python -m benchmarks.latency --bf16 --onnx --batch-sizes 1
+    # with the int8 column: the export quantized (static QDQ, per-channel
+    # weights) on the timed inputs; its labels compared with the reference
+    python -m benchmarks.latency --onnx --int8 --batch-sizes 1 --threads 1
 """
 import argparse
 import copy
@@ -54,6 +57,11 @@ def parse_args():
     parser.add_argument('--threads', nargs='+', type=int, default=[1, 2])
     parser.add_argument(
         '--size', type=int, help='input size (default: the config crop)')
+    parser.add_argument(
+        '--device',
+        default='cpu',
+        help='torch device (cuda: synchronised timing; no --onnx, --int8 '
+        'or --bounds)')
     parser.add_argument('--repeat', type=int, default=10)
     parser.add_argument('--warmup', type=int, default=2)
     parser.add_argument(
@@ -68,6 +76,12 @@ def parse_args():
         action='store_true',
         help='add the ONNX Runtime column: the model exported by '
         'tools/deployment/pytorch2onnx.py (inference)')
+    parser.add_argument(
+        '--int8',
+        action='store_true',
+        help='add the int8 ONNX Runtime column: the export quantized by '
+        'segface_mmseg.deployment.quantize_int8, calibrated on the inputs '
+        '(inference; compared by labels, not logits)')
     parser.add_argument(
         '--bounds',
         action='store_true',
@@ -104,13 +118,20 @@ def gmacs(model, fn):
     return counter.get_total_flops() / 2e9
 
 
+def _synchronize():
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        torch.cuda.synchronize()
+
+
 def timed(fns, repeat, warmup):
     """Median seconds of each of ``fns``, run in turn (interleaved)."""
     times = [[] for _ in fns]
     for i in range(warmup + repeat):
         for fn, store in zip(fns, times):
+            _synchronize()
             start = time.perf_counter()
             fn()
+            _synchronize()
             if i >= warmup:
                 store.append(time.perf_counter() - start)
     return [statistics.median(t) for t in times]
@@ -144,8 +165,10 @@ def inference_row(model, inputs, args, extra=()):
             tolerance = args.tolerance
             if name == 'bf16':
                 tolerance = args.bf16_tolerance * ref.abs().max().item()
+            if name == 'int8':  # its labels only (logits differ by design)
+                tolerance = float('inf')
             diffs.append(_check(name, logits, ref, tolerance))
-            if name == 'bf16':  # and the share of equal labels
+            if name in ('bf16', 'int8'):  # and the share of equal labels
                 diffs.append(
                     (logits.argmax(1) == ref.argmax(1)).float().mean().item())
         macs = (gmacs(model, lambda: model(inputs[:1], mode='tensor')),
@@ -163,7 +186,8 @@ def inference_row(model, inputs, args, extra=()):
 def train_row(model, inputs, args):
     model.train()
     b, _, h, w = inputs.shape
-    labels = torch.randint(0, model.decode_head.num_classes, (b, h, w))
+    labels = torch.randint(
+        0, model.decode_head.num_classes, (b, h, w), device=inputs.device)
     samples = []
     for label in labels:
         sample = SegDataSample(metainfo=dict(img_shape=(h, w)))
@@ -200,6 +224,8 @@ def _extra_header(args):
         ]
     if args.onnx:
         columns += ['ONNX RT ms', 'ONNX RT ratio', 'ONNX RT max abs diff']
+    if args.int8:
+        columns += ['int8 ms', 'int8 ratio', 'int8 same labels']
     return columns
 
 
@@ -215,14 +241,24 @@ def _extra_cells(times, diffs, ref, args):
     if args.onnx:
         t = times.pop(0)
         cells += [f'{t * 1e3:.0f}', f'{t / ref:.2f}x', f'{diffs.pop(0):.1e}']
+    if args.int8:
+        t = times.pop(0)
+        diffs.pop(0)  # the logit difference: not meaningful for int8
+        cells += [
+            f'{t * 1e3:.0f}', f'{t / ref:.2f}x', f'{100 * diffs.pop(0):.2f}%'
+        ]
     return cells
 
 
 def main():
     args = parse_args()
-    if args.train and (args.bf16 or args.onnx or args.bounds):
+    if args.train and (args.bf16 or args.onnx or args.int8 or args.bounds):
         raise SystemExit(
-            'error: --bf16, --onnx and --bounds time inference only')
+            'error: --bf16, --onnx, --int8 and --bounds time inference only')
+    if args.device != 'cpu' and (args.onnx or args.int8 or args.bounds):
+        raise SystemExit('error: --onnx, --int8 and --bounds run on the CPU')
+    if args.device.startswith('cuda') and not torch.cuda.is_available():
+        raise SystemExit(f'error: --device {args.device}: no CUDA GPU here')
     rows = []
     columns = [
         'model', 'size', 'batch', 'threads', 'ours ms', 'reference ms',
@@ -232,12 +268,16 @@ def main():
         BOUND_COLUMNS if args.bounds else [])
     header = '| ' + ' | '.join(columns) + ' |'
     rule = '|' + '---|' * len(columns)
-    print(f'torch {torch.__version__}, {platform.processor() or "cpu"}, '
+    where = (
+        torch.cuda.get_device_name(torch.device(args.device))
+        if args.device.startswith('cuda') else platform.processor() or 'cpu')
+    print(f'torch {torch.__version__}, {where}, '
           f'{"training step" if args.train else "inference, fp32"}')
     print(header)
     print(rule)
     for config in args.configs:
         model, cfg, size, name = build(config, args.size)
+        model.to(args.device)
         onnx_model = ONNXRuntimeModel(model.eval(), cfg,
                                       size) if args.onnx else None
         for batch in args.batch_sizes:
@@ -246,7 +286,10 @@ def main():
                 3,
                 size,
                 size,
-                generator=torch.Generator().manual_seed(0))
+                generator=torch.Generator().manual_seed(0)).to(args.device)
+            # int8: calibrated on the timed inputs
+            int8_onnx = ONNXRuntimeModel(model.eval(), cfg, size,
+                                         inputs) if args.int8 else None
             for threads in args.threads:
                 torch.set_num_threads(threads)
                 if args.train:
@@ -256,6 +299,8 @@ def main():
                                bf16_forward(model))] if args.bf16 else []) + ([
                                    ('ONNX RT', onnx_model.forward(threads))
                                ] if args.onnx else [])
+                    if args.int8:
+                        extra.append(('int8', int8_onnx.forward(threads)))
                     times, macs, diffs = inference_row(model, inputs, args,
                                                        extra)
                 ours, ref = times[:2]

@@ -1,14 +1,14 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
-"""The other runtimes of ``benchmarks/latency.py``: bf16 autocast and
-ONNX Runtime on the model exported by ``tools/deployment/pytorch2onnx.py``.
+"""The other runtimes of ``benchmarks/latency.py``: bf16 autocast, and
+ONNX Runtime on the model exported by ``tools/deployment/pytorch2onnx.py``,
+fp32 or int8 (static QDQ, calibrated on the timed inputs).
 """
-import importlib.util
 import os.path as osp
 import tempfile
 
 import torch
 
-from . import repo_path
+from segface_mmseg.deployment import export, quantize_int8
 
 
 def bf16_forward(model):
@@ -16,18 +16,10 @@ def bf16_forward(model):
     ``FaceParser(amp='bf16')`` runs), returned as fp32."""
 
     def forward(inputs):
-        with torch.autocast('cpu', dtype=torch.bfloat16):
+        with torch.autocast(inputs.device.type, dtype=torch.bfloat16):
             return model(inputs, mode='tensor').float()
 
     return forward
-
-
-def _export_tool():
-    path = repo_path(osp.join('tools', 'deployment', 'pytorch2onnx.py'))
-    spec = importlib.util.spec_from_file_location('pytorch2onnx', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 class ONNXRuntimeModel:
@@ -39,17 +31,30 @@ class ONNXRuntimeModel:
         model (nn.Module): The segmentor, in eval mode.
         cfg (Config): Its config (mean and std of the preprocessor).
         size (int): Input side.
+        int8_calibration (torch.Tensor, optional): B x 3 x H x W normalised
+            inputs; when given, the export is quantized to int8 (the
+            default recipe of :func:`quantize_int8`) calibrated on them.
     """
 
-    def __init__(self, model, cfg, size: int) -> None:
+    def __init__(self, model, cfg, size: int, int8_calibration=None) -> None:
         import onnxruntime  # noqa: F401 (fail early when it is missing)
         self._dir = tempfile.TemporaryDirectory()
         self.path = osp.join(self._dir.name, 'segface.onnx')
-        _export_tool().export(model, cfg, self.path, (size, size))
+        export(model, cfg, self.path, (size, size))
         pre = cfg.model.data_preprocessor
         self.mean = torch.tensor(pre.mean).view(1, -1, 1, 1)
         self.std = torch.tensor(pre.std).view(1, -1, 1, 1)
+        if int8_calibration is not None:
+            fp32_path, self.path = self.path, osp.join(self._dir.name,
+                                                       'segface_int8.onnx')
+            raw = self.raw(int8_calibration)
+            quantize_int8(fp32_path, self.path,
+                          [raw[i:i + 1] for i in range(len(raw))])
         self._sessions = {}
+
+    def raw(self, inputs):
+        """Normalised inputs back to the 0-255 RGB the graph takes."""
+        return (inputs * self.std + self.mean).numpy()
 
     def session(self, threads: int):
         """An onnxruntime session that runs on ``threads`` threads."""
@@ -70,7 +75,7 @@ class ONNXRuntimeModel:
         session = self.session(threads)
 
         def forward(inputs):
-            raw = (inputs * self.std + self.mean).numpy()
-            return torch.from_numpy(session.run(None, {'input': raw})[0])
+            return torch.from_numpy(
+                session.run(None, {'input': self.raw(inputs)})[0])
 
         return forward

@@ -22,8 +22,8 @@ from segface_mmseg.apis import list_images
 from segface_mmseg.cli.face_parser_args import (add_face_parser_args,
                                                 build_face_parser)
 from segface_mmseg.cli.image_job import ImageOutputs, parse_images
-from segface_mmseg.cli.output_files import (output_errors, output_stems,
-                                            prepare_out_dir, report_renamed)
+from segface_runtime.output_files import (output_errors, output_stems,
+                                          prepare_out_dir, report_renamed)
 
 
 def parse_args(argv=None):

@@ -15,8 +15,8 @@ import sys
 
 from segface_mmseg.cli.face_parser_args import (add_face_parser_args,
                                                 build_face_parser)
-from segface_mmseg.cli.output_files import output_errors
 from segface_mmseg.cli.video_job import parse_video
+from segface_runtime.output_files import output_errors
 
 
 def parse_args(argv=None):

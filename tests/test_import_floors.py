@@ -3,8 +3,11 @@
 
 The floors, top to bottom (README, Layout)::
 
-    cli > apis > zoo, engine > checkpoints > datasets
+    cli > deployment, video > apis > zoo, engine > checkpoints > datasets
         > models, evaluation, visualization, utils
+
+(``segface_runtime``, the torch-free runtime beside the package, is below
+them all.)
 
 Every ``import`` statement counts, deferred ones inside functions included.
 """
@@ -16,7 +19,9 @@ from typing import List, Optional
 import segface_mmseg
 
 FLOORS = {
-    'cli': 5,
+    'cli': 6,
+    'deployment': 5,
+    'video': 5,
     'apis': 4,
     'zoo': 3,
     'engine': 3,
@@ -38,10 +43,12 @@ def _room(module: str) -> Optional[str]:
     return parts[1] if parts[1] in FLOORS else None
 
 
-def _imported_modules(path: Path, root: Path) -> List[str]:
+def _imported_modules(path: Path,
+                      root: Path,
+                      name: str = 'segface_mmseg') -> List[str]:
     """Absolute names of every module ``path`` imports (relative imports
-    resolved against its package)."""
-    package = ['segface_mmseg'] + list(path.relative_to(root).parent.parts)
+    resolved against its package, ``root`` being the package ``name``)."""
+    package = [name] + list(path.relative_to(root).parent.parts)
     found = []
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
@@ -91,3 +98,27 @@ def test_an_upward_import_is_caught(tmp_path):
         'engine/hook.py: engine -> apis '
         '(segface_mmseg.apis.build_segmentor.build_segmentor)'
     ]
+
+
+def test_every_room_has_a_floor():
+    """A new room must be placed on a floor, else its imports go
+    unchecked."""
+    rooms = {
+        path.parent.name
+        for path in PACKAGE.glob('*/__init__.py')
+        if not path.parent.name.startswith(('.', '_'))
+    }
+    assert rooms - set(FLOORS) == set()
+
+
+def test_the_runtime_imports_nothing_of_the_package():
+    """``segface_runtime`` runs without torch: it may not import the
+    package (whose ``__init__`` registers the model with torch)."""
+    runtime = PACKAGE.parent / 'segface_runtime'
+    found = [
+        f'{path.name}: {module}' for path in sorted(runtime.rglob('*.py'))
+        for module in _imported_modules(path, runtime, 'segface_runtime')
+        if module.split('.')[0] in ('segface_mmseg', 'torch', 'mmcv',
+                                    'mmengine', 'mmseg')
+    ]
+    assert found == []

@@ -8,10 +8,13 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from segface_runtime.image_files import IMAGE_EXTENSIONS, list_images
 from ..utils import atomic_write_bytes
 
-IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp',
-                    '.gif', '.ppm', '.pgm', '.pbm')
+__all__ = [
+    'IMAGE_EXTENSIONS', 'ImageLoadError', 'atomic_write_image', 'list_images',
+    'load_image'
+]
 
 
 class ImageLoadError(ValueError):
@@ -129,32 +132,6 @@ def _check_array(array: np.ndarray, name: str,
         bgr_background = tuple(background)[::-1]
         return _composite_alpha(array[..., :3], array[..., 3], bgr_background)
     return np.ascontiguousarray(array)
-
-
-def list_images(path: str, recursive: bool = False) -> list:
-    """Image files of a folder (sorted), or ``[path]`` for one file.
-
-    Args:
-        path (str): An image file or a folder.
-        recursive (bool): Also search sub-folders. Default: False.
-
-    Returns:
-        list[str]: Paths of files with an image extension.
-    """
-    if osp.isfile(path):
-        return [path]
-    if not osp.isdir(path):
-        raise FileNotFoundError(f'{path}: no such file or folder')
-    found = []
-    for root, dirs, files in os.walk(path):
-        dirs.sort()
-        found += [
-            osp.join(root, f) for f in sorted(files)
-            if f.lower().endswith(IMAGE_EXTENSIONS)
-        ]
-        if not recursive:
-            break
-    return found
 
 
 def atomic_write_image(path: str, image: np.ndarray) -> None:

@@ -8,9 +8,9 @@ whole config, its ``_base_`` files merged in.
 import argparse
 import os.path as osp
 
+from segface_runtime.output_files import output_errors
 from ..utils import atomic_output
 from ..zoo import get_config, resolve_config
-from .output_files import output_errors
 
 DESCRIPTION = 'Print the file of a packaged config, or write a copy of it'
 

@@ -6,11 +6,11 @@ The same command is ``tools/model_converters/segface2mmseg.py``.
 import argparse
 import os.path as osp
 
+from segface_runtime.output_files import output_errors
 from ..checkpoints import OFFICIAL_BACKBONES, convert_official_file
 from ..checkpoints.releases import RELEASES
 from ..utils.errors import ConversionError
 from ..zoo import config_file
-from .output_files import output_errors
 
 DESCRIPTION = ('Convert an official SegFace checkpoint (model_299.pt) to an '
                'mmseg checkpoint for the segface_mmseg configs')

@@ -42,9 +42,8 @@ def add_face_parser_args(parser: argparse.ArgumentParser,
     if by_name:
         parser.add_argument(
             '--model',
-            required=True,
             help='release name (see `segface list`), packaged config name '
-            'or config file')
+            'or config file (required)')
         parser.add_argument(
             '--checkpoint',
             help="weights (an mmseg checkpoint or an official model_299.pt);"
@@ -128,6 +127,8 @@ def build_face_parser(args: argparse.Namespace) -> FaceParser:
         batch_size=args.batch_size,
         amp=args.amp,
         compile=args.compile)
+    if 'model' in args and args.model is None:
+        raise SystemExit('error: --model is required')
     try:
         if getattr(args, 'model', None) is not None:
             return FaceParser.from_pretrained(args.model, args.checkpoint,

@@ -2,7 +2,7 @@
 """Parse image files in batches and write what was asked for.
 
 Outputs under ``out_dir`` (``<name>``: the input's, unique in the run, see
-:func:`.output_files.output_stems`):
+:func:`segface_runtime.output_files.output_stems`):
 
 - ``pred/<name>.png``: class ids (uint8, 0 = background);
 - ``vis/<name>.jpg``: colour overlay with a legend (``overlay``);
@@ -14,52 +14,25 @@ Outputs under ``out_dir`` (``<name>``: the input's, unique in the run, see
 import json
 import os.path as osp
 import sys
-from dataclasses import dataclass
 from typing import List, Sequence
 
 import numpy as np
 from mmengine.utils import ProgressBar
 
-from ..apis import (FaceParser, ImageLoadError, ParsingResult,
-                    atomic_write_image, load_image)
+from segface_runtime.label_outputs import ImageOutputs, write_label_outputs
+from ..apis import FaceParser, ImageLoadError, ParsingResult, load_image
 from ..utils import atomic_write_bytes
-from ..visualization import draw_faces, draw_legend, overlay
 
-
-@dataclass
-class ImageOutputs:
-    """What to write for each image (see the module docstring)."""
-    overlay: bool = True
-    masks: bool = False
-    soft_masks: bool = False
-    legend: bool = True
-    show_faces: bool = False
-    opacity: float = 0.5
+__all__ = ['ImageOutputs', 'parse_images', 'write_outputs']
 
 
 def write_outputs(out_dir: str, name: str, image: np.ndarray,
                   result: ParsingResult, parser: FaceParser,
                   outputs: ImageOutputs, in_the_wild: bool) -> None:
     """Everything ``outputs`` asks for, for one image."""
-    labels = result.labels
-    atomic_write_image(osp.join(out_dir, 'pred', name + '.png'), labels)
-    if outputs.overlay:
-        vis = overlay(image, labels, parser.palette, outputs.opacity)
-        if outputs.show_faces:
-            vis = draw_faces(vis, [f.detection for f in result.faces])
-        if outputs.legend:
-            vis = draw_legend(vis, parser.classes, parser.palette, labels)
-        atomic_write_image(osp.join(out_dir, 'vis', name + '.jpg'), vis)
-    for folder, wanted, planes in (
-        ('masks', outputs.masks, lambda i: (labels == i) * 255),
-        ('soft_masks', outputs.soft_masks,
-         lambda i: np.rint(result.probs[i] * 255)),
-    ):
-        if wanted:
-            for i, cls in enumerate(parser.classes):
-                atomic_write_image(
-                    osp.join(out_dir, folder, name, f'{i:02d}_{cls}.png'),
-                    planes(i).astype(np.uint8))
+    write_label_outputs(out_dir, name, image, result.labels, result.probs,
+                        parser.classes, parser.palette, outputs,
+                        [face.detection for face in result.faces])
     if in_the_wild:
         records = [face.to_dict() for face in result.faces]
         atomic_write_bytes(

@@ -8,12 +8,14 @@ Examples::
     segface download swinb_celeba_512 mobilenet_celeba_512
     segface convert swinb_celeba_512/model_299.pt segface_swinb.pth
     segface config swinb_celeba_512 --dump my_base.py
+    segface export mobilenet_celeba_512 --output-file m.onnx [--int8 ...]
+    segface parse face.jpg --onnx m.onnx --overlay
 """
 import argparse
 import sys
 
-from . import (config_command, convert_command, download_command, list_command,
-               parse_command)
+from . import (config_command, convert_command, download_command,
+               export_command, list_command, parse_command)
 
 COMMANDS = {
     'parse': parse_command,
@@ -21,6 +23,7 @@ COMMANDS = {
     'download': download_command,
     'convert': convert_command,
     'config': config_command,
+    'export': export_command,
 }
 
 

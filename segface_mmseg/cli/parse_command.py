@@ -11,18 +11,27 @@ Images give the outputs of :mod:`.image_job` (``pred/``, ``vis/``,
 ``masks/``, ``soft_masks/``, ``faces/``); each video gives
 ``videos/<name>.mp4``, its frames overlaid. ``<name>`` is the input's path
 under the folder all inputs share, without the extension, made unique in
-the run (:func:`.output_files.output_stems`). An unreadable image or video
-is listed at the end and the others are parsed (exit code 1).
+the run (:func:`segface_runtime.output_files.output_stems`). An unreadable
+image or video is listed at the end and the others are parsed (exit code 1).
+
+``--onnx F.onnx`` (an export of ``segface export``) or ``--onnx RELEASE``
+(exported once and cached) parses tight face crops with
+:mod:`segface_runtime` (onnxruntime, no torch in the forward)::
+
+    segface parse face.jpg photos/ --onnx mobilenet_celeba_512 --overlay
 """
 import argparse
 import os.path as osp
 import sys
 
+from segface_runtime.cli import run_onnx
+from segface_runtime.output_files import (output_errors, output_stems,
+                                          prepare_out_dir, report_renamed,
+                                          unique_inputs)
 from ..apis import list_images
+from ..checkpoints import RELEASES
 from .face_parser_args import add_face_parser_args, build_face_parser
 from .image_job import ImageOutputs, parse_images
-from .output_files import (output_errors, output_stems, prepare_out_dir,
-                           report_renamed, unique_inputs)
 from .video_job import VIDEO_EXTENSIONS, VideoError, parse_video
 
 DESCRIPTION = 'Parse faces in images, folders of images and videos'
@@ -51,6 +60,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action='store_true',
         help='write each class probability as a 0-255 image '
         '(soft_masks/<name>/)')
+    parser.add_argument(
+        '--onnx',
+        metavar='FILE_OR_RELEASE',
+        help='parse with an ONNX export on onnxruntime instead of PyTorch: '
+        'an exported file, or a release name (exported once and cached); '
+        'tight face crops only (no --in-the-wild, no videos)')
 
 
 def _split_inputs(inputs, recursive: bool):
@@ -68,7 +83,27 @@ def _split_inputs(inputs, recursive: bool):
     return images, videos
 
 
+def _run_onnx(args: argparse.Namespace) -> int:
+    """``--onnx``: the torch-free runtime on the images."""
+    if args.in_the_wild:
+        raise SystemExit('error: --onnx parses tight face crops; '
+                         '--in-the-wild needs the PyTorch model')
+    videos = [
+        item for item in args.inputs if item.lower().endswith(VIDEO_EXTENSIONS)
+    ]
+    if videos:
+        raise SystemExit(f'error: --onnx parses images, not videos '
+                         f'({", ".join(videos)})')
+    onnx_file = args.onnx
+    if not osp.isfile(onnx_file) and onnx_file in RELEASES:
+        from ..deployment import cached_onnx
+        onnx_file = cached_onnx(onnx_file)
+    return run_onnx(onnx_file, args)
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.onnx:
+        return _run_onnx(args)
     images, videos = _split_inputs(args.inputs, args.recursive)
     files = unique_inputs([path for _, found in images for path in found])
     videos = unique_inputs(videos)

@@ -1,6 +1,6 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """Output names unique in a run, the --out-dir check and one-line write
-errors (segface_mmseg.cli.output_files)."""
+errors (segface_runtime.output_files)."""
 import errno
 import os
 import os.path as osp
@@ -8,8 +8,8 @@ import random
 
 import pytest
 
-from segface_mmseg.cli.output_files import (output_errors, output_stems,
-                                            prepare_out_dir, unique_inputs)
+from segface_runtime.output_files import (output_errors, output_stems,
+                                          prepare_out_dir, unique_inputs)
 
 ROOT = osp.abspath('inputs')
 

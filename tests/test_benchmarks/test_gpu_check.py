@@ -1,0 +1,42 @@
+# Copyright (c) segface-mmseg contributors. All rights reserved.
+"""benchmarks/gpu_check.sh on the CPU at a tiny size, so that the GPU
+check cannot rot where no GPU runs the suite."""
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+
+from ..utils import REPO_ROOT, script_env
+
+pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
+
+
+def test_gpu_check_runs_on_the_cpu(tmp_path):
+    out = tmp_path / 'gpu_check'
+    env = dict(script_env(), PYTHON=sys.executable)
+    proc = subprocess.run([
+        'bash',
+        osp.join(REPO_ROOT, 'benchmarks', 'gpu_check.sh'), '--device', 'cpu',
+        '--size', '32', '--quick', '--out',
+        str(out)
+    ],
+                          cwd=REPO_ROOT,
+                          env=env,
+                          stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT,
+                          text=True,
+                          timeout=900)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    parity = (out / 'parity.md').read_text().splitlines()
+    assert parity[-1].endswith('| yes |')
+    fps = (out / 'fps.md').read_text().splitlines()
+    # MobileNetV3, batch 1 and 2, fp32 / fp16 / bf16
+    assert len([line for line in fps if 'mobilenetv3' in line]) == 6
+    assert 'fps' in (out / 'mmseg_benchmark.txt').read_text().lower()
+    latency = (out / 'latency.md').read_text().splitlines()
+    assert len(latency) == 4  # header, rule, batch 1 and 8
+    assert 'Iter(train)' in (out / 'train.log').read_text()
+    assert (out / 'summary.md').is_file()
+    # the generated data and configs stay under --out
+    assert (out / 'data' / 'img_dir' / 'test').is_dir()
