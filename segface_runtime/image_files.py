@@ -3,16 +3,14 @@
 output names of a set of inputs."""
 import os
 import os.path as osp
-from typing import List, Sequence
 
 import cv2
 import numpy as np
 
+from .atomic_files import atomic_write_bytes
+
 IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp',
                     '.gif', '.ppm', '.pgm', '.pbm')
-# the temporary-file suffix of the package's atomic writers (so that
-# ``segface_mmseg.utils.remove_stale_temporaries`` finds killed writes)
-TMP_SUFFIX = '.segface-tmp'
 
 
 class ImageReadError(ValueError):
@@ -45,20 +43,6 @@ def list_images(path: str, recursive: bool = False) -> list:
     return found
 
 
-def output_names(files: Sequence[str], root: str) -> List[str]:
-    """Output base names (no extension) of the input ``files``: their paths
-    under ``root`` without the extension, which is kept (``face_jpg``,
-    ``face_png``) where two inputs would otherwise share a name."""
-    stems = [
-        osp.splitext(osp.relpath(osp.abspath(path), root))[0] for path in files
-    ]
-    shared = {stem for stem in stems if stems.count(stem) > 1}
-    return [
-        f'{stem}_{osp.splitext(path)[1][1:].lower()}'
-        if stem in shared else stem for stem, path in zip(stems, files)
-    ]
-
-
 def read_image(path: str, flags: int = cv2.IMREAD_COLOR) -> np.ndarray:
     """Decode an image file with OpenCV.
 
@@ -87,7 +71,7 @@ def read_image(path: str, flags: int = cv2.IMREAD_COLOR) -> np.ndarray:
 
 
 def atomic_write_image(path: str, image: np.ndarray) -> None:
-    """Write an image through a hidden temporary file and a rename (an
+    """Write an image with OpenCV through a temporary file and a rename (an
     existing file stays as it was if anything fails).
 
     Args:
@@ -101,13 +85,4 @@ def atomic_write_image(path: str, image: np.ndarray) -> None:
         ok = False
     if not ok:
         raise ValueError(f'{path}: OpenCV cannot encode {ext} images')
-    folder, name = osp.split(path)
-    os.makedirs(folder or '.', exist_ok=True)
-    tmp = osp.join(folder, f'.{name}.{os.getpid()}{TMP_SUFFIX}{ext}')
-    try:
-        with open(tmp, 'wb') as f:
-            f.write(buffer.tobytes())
-        os.replace(tmp, path)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
+    atomic_write_bytes(path, buffer.tobytes())

@@ -6,7 +6,7 @@
 The fault strikes the N-th (default: first) file written whose name
 contains NAME, after half of its bytes: ``kill`` sends SIGKILL to the
 process (kill -9 mid-write), ``enospc`` raises ``OSError(ENOSPC)`` (a full
-disk). It covers every write of :mod:`segface_mmseg.utils.atomic_files`
+disk). It covers every write of :mod:`segface_runtime.atomic_files`
 (checkpoints, converted data, demo outputs) and ``onnx.save`` (export).
 """
 import builtins
@@ -48,7 +48,7 @@ class _FaultyFile(io.FileIO):
 
 def install(kind: str, name: str, nth: int = 1) -> None:
     """Inject the fault into this process's writes."""
-    import segface_mmseg.utils.atomic_files as atomic_files
+    import segface_runtime.atomic_files as atomic_files
     fault = _Fault(kind, name, nth)
 
     def faulty_open(path, mode='r', *args, **kwargs):

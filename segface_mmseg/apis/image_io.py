@@ -4,12 +4,11 @@ import os
 import os.path as osp
 from typing import Sequence, Union
 
-import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from segface_runtime.image_files import IMAGE_EXTENSIONS, list_images
-from ..utils import atomic_write_bytes
+from segface_runtime.image_files import (IMAGE_EXTENSIONS, atomic_write_image,
+                                         list_images)
 
 __all__ = [
     'IMAGE_EXTENSIONS', 'ImageLoadError', 'atomic_write_image', 'list_images',
@@ -132,20 +131,3 @@ def _check_array(array: np.ndarray, name: str,
         bgr_background = tuple(background)[::-1]
         return _composite_alpha(array[..., :3], array[..., 3], bgr_background)
     return np.ascontiguousarray(array)
-
-
-def atomic_write_image(path: str, image: np.ndarray) -> None:
-    """Write an image with OpenCV through a temporary file and a rename.
-
-    Args:
-        path (str): Target file; its extension picks the format.
-        image (np.ndarray): ``H x W`` or ``H x W x 3`` (BGR) uint8 image.
-    """
-    ext = osp.splitext(path)[1] or '.png'
-    try:
-        ok, buffer = cv2.imencode(ext, image)
-    except cv2.error:
-        ok = False
-    if not ok:
-        raise ValueError(f'{path}: OpenCV cannot encode {ext} images')
-    atomic_write_bytes(path, buffer.tobytes())

@@ -220,7 +220,7 @@ def test_unwritable_outputs_end_the_run_with_one_line(tmp_path, tiny_config,
     """An --out-dir that is a file: refused before the model is loaded. A
     disk that fills up: one line naming the file; the outputs written
     before it are whole."""
-    import segface_mmseg.utils.atomic_files as atomic_files
+    import segface_runtime.atomic_files as atomic_files
     photo = cv2.resize(face_photo(), (64, 80))
     for name in ('a', 'b'):
         cv2.imwrite(str(tmp_path / f'{name}.jpg'), photo)
@@ -256,7 +256,7 @@ def test_unwritable_outputs_end_the_run_with_one_line(tmp_path, tiny_config,
 
 
 def test_convert_onto_a_full_disk_is_one_line(fake_hub, tmp_path, monkeypatch):
-    import segface_mmseg.utils.atomic_files as atomic_files
+    import segface_runtime.atomic_files as atomic_files
     hub_cache, _ = fake_hub
     dst = tmp_path / 'converted.pth'
     dst.write_bytes(b'an earlier conversion')

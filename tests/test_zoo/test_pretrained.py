@@ -129,7 +129,7 @@ def test_a_damaged_file_in_a_read_only_cache(fake_hub, face_image,
     (simulated: every file opened for writing there fails as on a read-only
     file system, also for root): one error naming the file and what to do;
     the CLI prints it on one line."""
-    import segface_mmseg.utils.atomic_files as atomic_files
+    import segface_runtime.atomic_files as atomic_files
     from segface_mmseg.cli.main import main
     cached = pretrained.pretrained_checkpoint(RELEASE)
     with open(cached, 'r+b') as f:

@@ -14,7 +14,7 @@ from mmengine.logging import MessageHub, MMLogger
 from mmengine.runner import Runner
 from mmseg.apis import init_model
 
-import segface_mmseg.utils.atomic_files as atomic_files
+import segface_runtime.atomic_files as atomic_files
 from segface_mmseg.engine import (AtomicLocalBackend, SafeCheckpointHook,
                                   find_resumable_checkpoint)
 from ...utils import run_script, tiny_runner_config, write_mmseg_layout
