@@ -17,8 +17,8 @@ from segface_mmseg.datasets import (CELEBAMASK_HQ_CLASSES,
                                     LaPaDataset, class_remap, left_right_pairs,
                                     load_landmarks)
 from segface_mmseg.datasets.preparation import convert_helen, convert_lapa
-from ..data_generators import make_fake_helen, make_fake_lapa
-from ..utils import CONFIG_DIR, all_config_paths
+from tests.helpers.data_generators import make_fake_helen, make_fake_lapa
+from tests.helpers.utils import CONFIG_DIR, all_config_paths
 
 # the official class lists (datasets/{celebamask_hq,lapa,helen}.py of the
 # official code), by label id

@@ -3,8 +3,8 @@
 import pytest
 import torch
 
-from ..utils import (build_model, load_config, run_script, tiny_runner_config,
-                     tool, write_mmseg_layout)
+from tests.helpers.utils import (build_model, load_config, run_script,
+                                 tiny_runner_config, tool, write_mmseg_layout)
 
 
 @pytest.mark.parametrize('change', ['classes', 'backbone'])

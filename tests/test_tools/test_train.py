@@ -24,8 +24,9 @@ import torch
 from mmengine.config import Config
 from PIL import Image
 
-from ..utils import (REPO_ROOT, build_model, demo_batch, run_script,
-                     script_env, tiny_runner_config, tool, write_mmseg_layout)
+from tests.helpers.utils import (REPO_ROOT, build_model, demo_batch,
+                                 run_script, script_env, tiny_runner_config,
+                                 tool, write_mmseg_layout)
 
 MAX_ITERS = 4
 # the learning tests: validate and save at 2, 4 and 6
@@ -153,7 +154,7 @@ def test_amp_training_on_the_cpu_runs_bf16_and_keeps_every_parameter_learning(
         data_root,
         max_iters=LEARNING_ITERS,
         custom_imports=dict(
-            imports=['segface_mmseg', 'tests.test_tools.dtype_probe_hook'],
+            imports=['segface_mmseg', 'tests.helpers.dtype_probe_hook'],
             allow_failed_imports=False),
         custom_hooks=[dict(type='LogitsDtypeProbeHook')])
     work_dir = tmp_path / 'amp'
@@ -248,7 +249,7 @@ def test_run_killed_after_a_validation_resumes_to_the_same_weights(
         data_root,
         'killed',
         custom_imports=dict(
-            imports=['segface_mmseg', 'tests.test_tools.kill_hook'],
+            imports=['segface_mmseg', 'tests.helpers.kill_hook'],
             allow_failed_imports=False),
         custom_hooks=[dict(type='KillAfterIterHook', iters=3)])
     work_dir = tmp_path / 'killed'

@@ -1,2 +1,0 @@
-# Copyright (c) segface-mmseg contributors. All rights reserved.
-from ..hub_cache import fake_hub  # noqa: F401 (a fixture)
