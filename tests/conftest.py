@@ -1,6 +1,8 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """Fixtures shared by the test packages: the seed, a small model with its
 config file and checkpoint, and an offline hub cache."""
+import os
+
 import pytest
 import torch
 
@@ -8,6 +10,15 @@ import segface_mmseg  # noqa: F401  (registers the plugin)
 from tests.helpers.hub_cache import RELEASE, add_release
 from tests.helpers.tiny_model import save_checkpoint, write_tiny_config
 from tests.helpers.utils import build_model
+
+
+def pytest_configure(config):
+    """Under pytest-xdist, share the cores between the workers instead of
+    every worker's torch using all of them."""
+    workers = os.environ.get('PYTEST_XDIST_WORKER_COUNT')
+    if workers:
+        cores = len(os.sched_getaffinity(0))
+        torch.set_num_threads(max(1, cores // int(workers)))
 
 
 @pytest.fixture(autouse=True)
