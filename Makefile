@@ -9,8 +9,11 @@ LINT_PATHS := segface_mmseg configs tools tests demo benchmarks setup.py
 install:
 	@SEGFACE_VENV=$(VENV) tools/install/install.sh
 
+# every core, one test file per worker at a time (a file's module fixtures
+# are built once); `make test PYTEST_ARGS='-m "not slow"'` for a quick run
+PYTEST_ARGS ?=
 test: install
-	$(PYTHON) -m pytest tests
+	$(PYTHON) -m pytest -n auto --dist loadfile $(PYTEST_ARGS) tests
 
 lint: install
 	$(PYTHON) -m flake8 $(LINT_PATHS)

@@ -3,11 +3,12 @@
 
 Both run the same weights: the package's model (folded neck,
 fused attention, token-layout upscaling, vectorised Dice) and
-``tests/reference.py``'s ``reference_forward`` (unfused neck, explicit
+``benchmarks/reference.py``'s ``reference_forward`` (unfused neck, explicit
 softmax attention, the official op order). The script checks that their
 logits agree, then times them side by side, interleaved, in one process.
-Run it from the repository root, as a module: the reference is test code
-(``tests/reference.py``), not part of the installed package.
+Run it from the repository root, as a module: the reference
+(``benchmarks/reference.py``, also the tests' reference) is not part of the
+installed package.
 
 Examples::
 
@@ -43,9 +44,9 @@ from mmseg.structures import SegDataSample
 from torch.utils.flop_counter import FlopCounterMode
 
 from segface_mmseg.apis import build_segmentor, network_input_size
-from tests.reference import reference_forward, reference_loss
 from . import MOBILENET_V3_512, SWIN_B_512, repo_path, write_table
 from .bounds import BOUND_COLUMNS, bound_cells, gemm_rate
+from .reference import reference_forward, reference_loss
 from .runtimes import ONNXRuntimeModel, bf16_forward
 
 

@@ -5,7 +5,8 @@ import pytest
 from mmengine.config import Config
 from mmseg.registry import DATASETS
 
-from .utils import CONFIG_DIR, all_config_paths, build_model, load_config
+from tests.helpers.utils import (CONFIG_DIR, all_config_paths, build_model,
+                                 load_config)
 
 CONFIGS = all_config_paths()
 

@@ -6,8 +6,8 @@ import torch
 
 from segface_mmseg.apis import build_segmentor
 from segface_mmseg.checkpoints import CheckpointError
-from ..utils import CONFIG_DIR, build_model, load_config
-from .conftest import save_checkpoint
+from tests.helpers.tiny_model import save_checkpoint
+from tests.helpers.utils import CONFIG_DIR, build_model, load_config
 
 SWINV2 = osp.join(CONFIG_DIR, 'segface',
                   'segface_swinv2-b_8xb4-300e_celebamask-hq-512x512.py')

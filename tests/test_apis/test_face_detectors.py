@@ -12,7 +12,7 @@ from segface_mmseg.apis import (FACE_DETECTORS, BaseFaceDetector,
                                 FaceDetection, HaarCascadeFaceDetector,
                                 MMDetFaceDetector, MTCNNFaceDetector,
                                 build_face_detector)
-from .conftest import PLACEMENTS, face_photo, group_photo
+from tests.helpers.photos import PLACEMENTS, face_photo, group_photo
 
 
 def _face_centre_in_photo():

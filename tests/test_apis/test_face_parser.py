@@ -5,29 +5,22 @@ import os
 import numpy as np
 import pytest
 import torch
-from mmengine.structures import PixelData
 from mmseg.apis import MMSegInferencer
-from mmseg.structures import SegDataSample
 from PIL import Image
 
 from segface_mmseg.apis import FaceDetection, FaceParser
 from segface_mmseg.apis.face_crops import box_frame, image_to_crop_matrix
 from segface_mmseg.datasets.face_classes import (CELEBAMASK_HQ_CLASSES,
                                                  FACE_PALETTE)
-from .conftest import PLACEMENTS, SIZE, group_photo, save_checkpoint
-
-
-def _image(h=90, w=70, seed=1):
-    return np.random.default_rng(seed).integers(0, 256, (h, w, 3), np.uint8)
-
-
-def _boxes_detector(*faces):
-    return lambda image: [FaceDetection(*f) for f in faces]
+from tests.helpers.parser_stubs import (boxes_detector, fake_forward,
+                                        random_image)
+from tests.helpers.photos import PLACEMENTS, group_photo
+from tests.helpers.tiny_model import SIZE, save_checkpoint
 
 
 def test_whole_image_matches_mmseg_inferencer(tiny_config, tiny_checkpoint,
                                               tmp_path):
-    img = _image()
+    img = random_image()
     parser = FaceParser(tiny_config, tiny_checkpoint, batch_size=2)
     labels = parser.parse(img)
     assert labels.shape == (90, 70) and labels.dtype == np.uint8
@@ -38,7 +31,7 @@ def test_whole_image_matches_mmseg_inferencer(tiny_config, tiny_checkpoint,
     # a list gives a list, in order, whatever the batch size
     path = tmp_path / 'img.png'
     Image.fromarray(img[..., ::-1]).save(path)
-    batch = parser.parse([str(path), _image(seed=2), img])
+    batch = parser.parse([str(path), random_image(seed=2), img])
     assert len(batch) == 3
     np.testing.assert_array_equal(batch[0], labels)
     np.testing.assert_array_equal(batch[2], labels)
@@ -50,7 +43,7 @@ def test_mmseg_inferencer_uses_the_checkpoint_classes(tiny_config, tiny_model,
     palette = [[i, 2 * i, 3 * i] for i in range(19)]
     ckpt = save_checkpoint(tiny_model, tmp_path / 'named.pth', names, palette)
     inferencer = MMSegInferencer(model=tiny_config, weights=ckpt, device='cpu')
-    img = _image()
+    img = random_image()
     result = inferencer(img, out_dir=str(tmp_path / 'out'), return_vis=True)
     assert list(inferencer.model.dataset_meta['classes']) == names
     assert list(inferencer.visualizer.dataset_meta['classes']) == names
@@ -83,34 +76,18 @@ def test_class_names_never_fall_back_to_cityscapes(tiny_config, tiny_model,
         FaceParser(str(tmp_path / 'nope.py'))
 
 
-def _fake_forward(confidence):
-    """Crop k predicts class k + 1 everywhere, with logit confidence[k]."""
-
-    def forward(items):
-        samples = []
-        for k, (crop, _) in enumerate(items):
-            logits = torch.zeros(19, *crop.shape[:2])
-            logits[k + 1] = confidence[k]
-            sample = SegDataSample()
-            sample.seg_logits = PixelData(data=logits)
-            samples.append(sample)
-        return samples
-
-    return forward
-
-
 def test_in_the_wild_pastes_each_face_back(tiny_config, tiny_checkpoint):
     # two overlapping boxes; the second face is the more confident one
-    detector = _boxes_detector(([100, 100, 200, 200], 0.9),
-                               ([150, 150, 250, 250], 0.8))
+    detector = boxes_detector(([100, 100, 200, 200], 0.9),
+                              ([150, 150, 250, 250], 0.8))
     parser = FaceParser(
         tiny_config,
         tiny_checkpoint,
         detector=detector,
         crop_mode='box',
         margin=0.0)
-    parser._forward = _fake_forward([3.0, 6.0])
-    labels, faces = parser.parse(_image(300, 400), return_faces=True)
+    parser._forward = fake_forward([3.0, 6.0])
+    labels, faces = parser.parse(random_image(300, 400), return_faces=True)
     assert len(faces) == 2
     # face 1 keeps [100, 200)^2 minus the overlap, face 2 all [150, 250)^2
     assert (labels == 2).sum() == 100 * 100
@@ -124,11 +101,11 @@ def test_faces_at_the_border_are_clipped(tiny_config, tiny_checkpoint):
     parser = FaceParser(
         tiny_config,
         tiny_checkpoint,
-        detector=_boxes_detector(([-30, 20, 50, 100], 1.0)),
+        detector=boxes_detector(([-30, 20, 50, 100], 1.0)),
         crop_mode='box',
         margin=0.0)
-    parser._forward = _fake_forward([5.0])
-    labels = parser.parse(_image(120, 160))
+    parser._forward = fake_forward([5.0])
+    labels = parser.parse(random_image(120, 160))
     assert (labels == 1).sum() == 50 * 80
     assert (labels[20:100, :50] == 1).all()
 
@@ -141,7 +118,7 @@ def test_landmarks_reach_the_model_in_the_network_frame(
     parser = FaceParser(
         tiny_config,
         tiny_checkpoint,
-        detector=_boxes_detector(([100, 100, 200, 200], 1.0, points)),
+        detector=boxes_detector(([100, 100, 200, 200], 1.0, points)),
         crop_mode='box',
         margin=0.5)
     seen = []
@@ -152,7 +129,7 @@ def test_landmarks_reach_the_model_in_the_network_frame(
         return test_step(data)
 
     parser.model.test_step = spy
-    parser.parse(_image(300, 400))
+    parser.parse(random_image(300, 400))
     # the crop [50, 250]^2 of pixel indices (side 200), i.e. [50.5, 250.5]
     # in the landmarks' frame (pixel edges at integers) -> 64 x 64, scaled
     # as training scales landmarks (p * s)
@@ -163,7 +140,7 @@ def test_landmarks_reach_the_model_in_the_network_frame(
     # crop_mode='none': the whole 300 x 400 image, best face's points
     seen.clear()
     parser.crop_mode = 'none'
-    labels = parser.parse(_image(300, 400))
+    labels = parser.parse(random_image(300, 400))
     assert labels.shape == (300, 400)
     expected = points * np.array([SIZE / 400, SIZE / 300])
     np.testing.assert_allclose(seen[0], expected, atol=1e-4)
@@ -238,17 +215,17 @@ def test_bad_arguments(tiny_config, tiny_checkpoint):
     parser = FaceParser(
         tiny_config,
         tiny_checkpoint,
-        detector=_boxes_detector(([10, 10, 40, 40], 1.0)),
+        detector=boxes_detector(([10, 10, 40, 40], 1.0)),
         crop_mode='align')
     with pytest.raises(ValueError, match='landmarks'):
-        parser.parse(_image())
+        parser.parse(random_image())
     with pytest.raises(ValueError, match='no detector'):
-        FaceParser(tiny_config, tiny_checkpoint).detect(_image())
+        FaceParser(tiny_config, tiny_checkpoint).detect(random_image())
 
 
 def test_mixed_precision_runs_in_bf16_and_agrees_with_fp32(
         tiny_config, tiny_checkpoint, monkeypatch):
-    img = _image(seed=3)
+    img = random_image(seed=3)
     fp32 = FaceParser(tiny_config, tiny_checkpoint).parse(img)
     parser = FaceParser(tiny_config, tiny_checkpoint, amp='bf16')
     logit_dtypes = []
@@ -271,7 +248,7 @@ def test_compiled_model_gives_the_same_labels(tiny_config, tiny_checkpoint):
     backend that records the graphs it gets and runs them as they are
     (inductor's own code generation is torch's to test, and takes most of
     a minute on a cold cache)."""
-    img = _image(seed=4)
+    img = random_image(seed=4)
     eager = FaceParser(tiny_config, tiny_checkpoint).parse(img)
     parser = FaceParser(tiny_config, tiny_checkpoint, compile=True)
     assert hasattr(parser.model.extract_feat, '_torchdynamo_orig_callable')

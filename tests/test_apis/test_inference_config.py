@@ -9,7 +9,7 @@ import pytest
 from mmengine.config import Config
 
 from segface_mmseg.apis import network_input_size
-from ..utils import CONFIG_DIR, all_config_paths
+from tests.helpers.utils import CONFIG_DIR, all_config_paths
 
 LAPA = osp.join(CONFIG_DIR, 'segface',
                 'segface_swin-b_8xb4-300e_lapa-448x448.py')

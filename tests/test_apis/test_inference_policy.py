@@ -3,7 +3,7 @@ import torch
 
 from segface_mmseg.apis import (DEFAULT_POLICY, FaceParser,
                                 apply_inference_policy, inference_policy)
-from ..utils import build_model, load_config
+from tests.helpers.utils import build_model, load_config
 
 
 def test_policy_per_device():

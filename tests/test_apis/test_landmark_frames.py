@@ -21,7 +21,7 @@ from mmengine.registry import init_default_scope
 from mmseg.registry import DATASETS
 
 from segface_mmseg.apis import FaceDetection, FaceParser, build_segmentor
-from ..utils import CONFIG_DIR
+from tests.helpers.utils import CONFIG_DIR
 
 LAPA_224 = osp.join(CONFIG_DIR, 'segface',
                     'segface_swin-b_8xb4-300e_lapa-224x224.py')

@@ -7,13 +7,14 @@ import numpy as np
 
 from segface_mmseg.apis import FaceParser, ParsingResult
 from segface_mmseg.apis.face_crops import box_frame, image_to_crop_matrix
-from .test_face_parser import _boxes_detector, _fake_forward, _image
+from tests.helpers.parser_stubs import (boxes_detector, fake_forward,
+                                        random_image)
 
 
 def test_whole_image_soft_masks_are_the_label_probabilities(
         tiny_config, tiny_checkpoint):
     parser = FaceParser(tiny_config, tiny_checkpoint)
-    image = _image(90, 70)
+    image = random_image(90, 70)
     result = parser.predict(image, probs=True)
     assert isinstance(result, ParsingResult) and result.faces == []
     assert result.probs.shape == (19, 90, 70)
@@ -30,12 +31,12 @@ def test_in_the_wild_records_and_pasted_probabilities(tiny_config,
     parser = FaceParser(
         tiny_config,
         tiny_checkpoint,
-        detector=_boxes_detector((boxes[0], 0.9), (boxes[1], 0.8)),
+        detector=boxes_detector((boxes[0], 0.9), (boxes[1], 0.8)),
         crop_mode='box',
         margin=0.0)
     confidence = [3.0, 6.0]
-    parser._forward = _fake_forward(confidence)
-    [result] = parser.predict([_image(300, 400)], probs=True)
+    parser._forward = fake_forward(confidence)
+    [result] = parser.predict([random_image(300, 400)], probs=True)
 
     # one record per face, best first, with its crop and labels there
     assert [f.detection.score for f in result.faces] == [0.9, 0.8]

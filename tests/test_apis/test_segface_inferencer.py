@@ -5,8 +5,9 @@ from mmseg.apis import MMSegInferencer
 
 from segface_mmseg.apis import SegFaceInferencer
 from segface_mmseg.checkpoints import CheckpointError
-from ..utils import build_model, load_config
-from .conftest import face_photo, save_checkpoint
+from tests.helpers.photos import face_photo
+from tests.helpers.tiny_model import save_checkpoint
+from tests.helpers.utils import build_model, load_config
 
 
 def test_predicts_as_mmseg_inferencer(tiny_config, tiny_checkpoint):

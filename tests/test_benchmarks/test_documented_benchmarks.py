@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from ..test_apis.conftest import MOBILENET
-from ..utils import load_script
+from tests.helpers.tiny_model import MOBILENET
+from tests.helpers.utils import load_script
 
 
 def _table_rows(text, first_cell):

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from ..utils import REPO_ROOT, script_env
+from tests.helpers.utils import REPO_ROOT, script_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
 

@@ -5,7 +5,7 @@ the JSON are written."""
 import json
 import sys
 
-from ..utils import run_script
+from tests.helpers.utils import run_script
 
 
 def test_longtail_runs_as_a_module_and_writes_its_table(tmp_path):

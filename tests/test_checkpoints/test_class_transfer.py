@@ -14,7 +14,7 @@ from segface_mmseg.checkpoints.official_layout import (CELEBAMASK_HQ_TOKENS,
 from segface_mmseg.datasets import (CELEBAMASK_HQ_CLASSES, HELEN_CLASSES,
                                     LAPA_CLASSES)
 from segface_mmseg.utils import ConversionError
-from ..utils import build_model, load_config
+from tests.helpers.utils import build_model, load_config
 
 MOBILENET = 'segface/segface_mobilenetv3-l_8xb4-300e_celebamask-hq-512x512.py'
 # the demo's 19 classes with the left/right pairs merged and teeth added

@@ -12,11 +12,13 @@ from mmseg.registry import MODELS
 from segface_mmseg.checkpoints import (RELEASES, convert_segface_state_dict,
                                        detect_backbone, detect_num_classes,
                                        official_key_shapes)
-from ..official_keys import (frozen_architecture, frozen_key_shapes,
-                             frozen_official_keys, frozen_official_state_dict)
-from ..official_weights import (synthetic_official_state_dict,
-                                write_official_file)
-from ..utils import load_config
+from tests.helpers.official_keys import (frozen_architecture,
+                                         frozen_key_shapes,
+                                         frozen_official_keys,
+                                         frozen_official_state_dict)
+from tests.helpers.official_weights import (synthetic_official_state_dict,
+                                            write_official_file)
+from tests.helpers.utils import load_config
 
 OFFICIAL_CLASS = {
     'CelebAMask-HQ': 'SegFaceCeleb',

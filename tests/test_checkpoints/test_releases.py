@@ -9,7 +9,7 @@ import pytest
 
 from segface_mmseg.checkpoints import RELEASES
 from segface_mmseg.zoo import config_file, packaged_configs
-from ..utils import REPO_ROOT, load_script
+from tests.helpers.utils import REPO_ROOT, load_script
 
 TABLES = ('README.md', 'configs/segface/README.md')
 

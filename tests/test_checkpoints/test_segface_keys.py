@@ -26,8 +26,8 @@ from segface_mmseg.checkpoints.official_layout import (CELEBAMASK_HQ_TOKENS,
 from segface_mmseg.checkpoints.releases import RELEASES
 from segface_mmseg.checkpoints.segface_keys import (detect_backbone,
                                                     detect_num_classes)
-from ..official_weights import synthetic_official_state_dict
-from ..utils import load_config
+from tests.helpers.official_weights import synthetic_official_state_dict
+from tests.helpers.utils import load_config
 
 # Key counts of the official model's state dict, measured on the official
 # code (19 classes; the 11-class models have 8 token keys fewer).

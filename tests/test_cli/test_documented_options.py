@@ -16,8 +16,8 @@ from segface_mmseg.apis import (FACE_DETECTORS, BaseFaceDetector,
                                 FaceDetection, FaceParser)
 from segface_mmseg.cli.main import main
 from segface_mmseg.zoo import converted_path
-from ..hub_cache import add_release, snapshot_file
-from ..test_apis.conftest import face_photo
+from tests.helpers.hub_cache import add_release, snapshot_file
+from tests.helpers.photos import face_photo
 
 RELEASE = 'mobilenet_celeba_512'
 

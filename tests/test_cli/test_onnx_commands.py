@@ -14,9 +14,8 @@ from segface_mmseg.apis import FaceParser
 from segface_mmseg.cli.main import main
 from segface_mmseg.deployment import cached_onnx_path
 from segface_runtime import OnnxFaceParser, read_image
-from ..test_apis.conftest import write_tiny_config
-from ..test_segface_runtime.conftest import (export_tiny, face_images,
-                                             write_images)
+from tests.helpers.onnx_files import export_tiny, face_images, write_images
+from tests.helpers.tiny_model import write_tiny_config
 
 RELEASE = 'mobilenet_celeba_512'
 

@@ -14,8 +14,8 @@ from PIL import Image
 from segface_mmseg.apis import FaceParser
 from segface_mmseg.cli.main import main
 from segface_mmseg.zoo import converted_path, resolve_config
-from ..hub_cache import snapshot_file
-from ..test_apis.conftest import face_photo
+from tests.helpers.hub_cache import snapshot_file
+from tests.helpers.photos import face_photo
 
 RELEASE = 'mobilenet_celeba_512'
 

@@ -16,9 +16,9 @@ from PIL import Image
 from segface_mmseg.datasets.preparation import (convert_celebamask_hq,
                                                 convert_helen, convert_lapa)
 from segface_mmseg.evaluation import FaceParsingMetric
-from ..data_generators import (make_fake_celebamask_hq, make_fake_helen,
-                               make_fake_lapa)
-from ..utils import load_config
+from tests.helpers.data_generators import (make_fake_celebamask_hq,
+                                           make_fake_helen, make_fake_lapa)
+from tests.helpers.utils import load_config
 
 SIZE = 32
 

@@ -20,8 +20,9 @@ from segface_mmseg.datasets import (CELEBAMASK_HQ_CLASSES,
 from segface_mmseg.datasets.preparation import convert_helen, convert_lapa
 from segface_mmseg.datasets.sample_checks import (LabelValueError,
                                                   NoSamplesError, one_line)
-from ..data_generators import make_fake_helen, make_fake_lapa
-from ..utils import CONFIG_DIR, all_config_paths, write_mmseg_layout
+from tests.helpers.data_generators import make_fake_helen, make_fake_lapa
+from tests.helpers.utils import (CONFIG_DIR, all_config_paths,
+                                 write_mmseg_layout)
 
 # the official class lists (datasets/{celebamask_hq,lapa,helen}.py of the
 # official code), by label id

@@ -21,10 +21,10 @@ from segface_mmseg.datasets.preparation import (convert_celebamask_hq,
                                                 convert_helen, convert_lapa)
 from segface_mmseg.datasets.transforms import RandomFaceAffine
 from segface_mmseg.evaluation import FaceParsingMetric
-from .. import official_protocol as official
-from ..data_generators import (make_fake_celebamask_hq, make_fake_helen,
-                               make_fake_lapa)
-from ..utils import load_config
+from tests.helpers import official_protocol as official
+from tests.helpers.data_generators import (make_fake_celebamask_hq,
+                                           make_fake_helen, make_fake_lapa)
+from tests.helpers.utils import load_config
 
 RESOLUTIONS = (224, 256, 448, 512)
 CONFIGS = dict(

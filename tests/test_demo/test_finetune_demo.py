@@ -10,8 +10,8 @@ import torch
 
 from demo.synthetic_faces.own_data import CLASSES
 from segface_mmseg.datasets import CELEBAMASK_HQ_CLASSES
-from ..utils import (REPO_ROOT, build_model, load_config, load_script,
-                     run_script, tool)
+from tests.helpers.utils import (REPO_ROOT, build_model, load_config,
+                                 load_script, run_script, tool)
 
 
 def test_quick_finetune_and_scratch_are_compared(tmp_path):

@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from segface_mmseg.apis import FaceParser
-from ..test_apis.conftest import face_photo
-from ..utils import load_script
+from tests.helpers.photos import face_photo
+from tests.helpers.utils import load_script
 
 
 def _load_demo(name):

@@ -11,7 +11,7 @@ import numpy as np
 
 from segface_mmseg.datasets.face_classes import (CELEBAMASK_HQ_CLASSES,
                                                  palette_of)
-from ..utils import REPO_ROOT
+from tests.helpers.utils import REPO_ROOT
 
 
 def test_quick_demo_draws_converts_trains_scores_and_paints(tmp_path):

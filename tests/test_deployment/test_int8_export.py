@@ -11,9 +11,8 @@ import pytest
 
 from segface_mmseg.deployment import activation_products
 from segface_runtime import OnnxFaceParser
-from ..test_segface_runtime.conftest import (export_tiny, face_images,
-                                             write_images)
-from ..utils import load_script
+from tests.helpers.onnx_files import export_tiny, face_images, write_images
+from tests.helpers.utils import load_script
 
 LOOSE = [
     '--min-agreement', '0', '--max-mean-f1-drop', '100', '--max-class-f1-drop',

@@ -13,10 +13,10 @@ from mmengine.optim import OptimWrapper, build_optim_wrapper
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
+from benchmarks.reference import reference_dice_loss
 from segface_mmseg.checkpoints import RELEASES
-from ..official_keys import frozen_architecture
-from ..reference import reference_dice_loss
-from ..utils import build_model, load_config
+from tests.helpers.official_keys import frozen_architecture
+from tests.helpers.utils import build_model, load_config
 
 # dataset -> (training images, images per GPU, iterations per epoch,
 # iterations, lr steps, validation / checkpoint interval)

@@ -20,12 +20,12 @@ from mmengine.optim import build_optim_wrapper
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
+from benchmarks.reference import reference_forward, reference_loss
 from demo.synthetic_faces import draw_face
 from segface_mmseg.checkpoints import RELEASES, convert_segface_state_dict
-from ..official_weights import synthetic_official_state_dict
-from ..reference import reference_forward, reference_loss
-from ..test_tools.test_train import ZERO_GRADIENT_PARAMETERS
-from ..utils import build_model, load_config
+from tests.helpers.official_weights import synthetic_official_state_dict
+from tests.helpers.training import ZERO_GRADIENT_PARAMETERS
+from tests.helpers.utils import build_model, load_config
 
 SIZE = 64
 STEPS = 3

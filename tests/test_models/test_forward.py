@@ -4,7 +4,7 @@ import pytest
 import torch
 from mmengine.optim import build_optim_wrapper
 
-from ..utils import build_model, demo_batch, load_config
+from tests.helpers.utils import build_model, demo_batch, load_config
 
 # one 512 config per backbone; channels of the levels the official model taps
 # (target_layer_names in its network/models/segface_celeb.py)

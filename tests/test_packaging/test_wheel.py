@@ -24,9 +24,9 @@ import pytest
 from PIL import Image
 
 from segface_mmseg.zoo import packaged_configs
-from ..hub_cache import add_release, offline_env
-from ..test_apis.conftest import face_photo
-from ..utils import REPO_ROOT
+from tests.helpers.hub_cache import add_release, offline_env
+from tests.helpers.photos import face_photo
+from tests.helpers.utils import REPO_ROOT
 
 RELEASE = 'mobilenet_celeba_512'
 CONFIG_NAME = 'segface_mobilenetv3-l_8xb4-300e_celebamask-hq-512x512'

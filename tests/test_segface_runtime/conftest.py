@@ -1,55 +1,10 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
-"""A small exported model (fp32) and a folder of face images."""
-import cv2
-import numpy as np
+"""A small exported model (fp32)."""
 import pytest
-import torch
 
-from ..test_apis.conftest import face_photo, save_checkpoint, write_tiny_config
-from ..utils import build_model, load_script
-
-
-def export_tiny(config, folder, extra=()):
-    """Export a seeded 64 x 64 MobileNetV3 model; ``(onnx, checkpoint)``."""
-    torch.manual_seed(3)
-    ckpt = save_checkpoint(build_model(config), folder / 'model.pth')
-    out = folder / 'segface.onnx'
-    code = load_script('tools', 'deployment', 'pytorch2onnx.py').main(
-        [config, ckpt, '--output-file',
-         str(out), '--verify-batch', '1'] + list(extra))
-    assert code == 0
-    return str(out), ckpt
-
-
-@pytest.fixture(scope='session')
-def tiny_config(tmp_path_factory):
-    """The 64 x 64 MobileNetV3 config of the inference tests."""
-    return write_tiny_config(tmp_path_factory.mktemp('cfg'))
+from tests.helpers.onnx_files import export_tiny
 
 
 @pytest.fixture(scope='session')
 def exported_tiny(tiny_config, tmp_path_factory):
     return export_tiny(tiny_config, tmp_path_factory.mktemp('onnx'))
-
-
-def face_images(count, seed=0):
-    """Photos of one face, shifted, scaled and recoloured, BGR uint8."""
-    rng = np.random.default_rng(seed)
-    photo = face_photo()
-    images = []
-    for _ in range(count):
-        h, w = rng.integers(70, 130, 2)
-        dx, dy = rng.integers(-40, 40, 2)
-        image = cv2.resize(np.roll(photo, (dy, dx), (0, 1)), (int(w), int(h)))
-        gain = rng.uniform(0.8, 1.2, 3)
-        images.append(np.clip(image * gain, 0, 255).astype(np.uint8))
-    return images
-
-
-def write_images(folder, images, ext='.jpg'):
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i, image in enumerate(images):
-        paths.append(str(folder / f'{i:03d}{ext}'))
-        cv2.imwrite(paths[-1], image)
-    return paths

@@ -9,7 +9,7 @@ from PIL import Image
 
 from segface_runtime import OnnxFaceParser, read_image
 from segface_runtime.cli import main
-from .conftest import face_images, write_images
+from tests.helpers.onnx_files import face_images, write_images
 
 
 def test_parses_a_folder_and_an_image(exported_tiny, tmp_path, capsys):

@@ -13,7 +13,7 @@ from segface_mmseg.apis import FaceParser
 from segface_mmseg.apis.inference_config import array_test_pipeline
 from segface_mmseg.datasets.face_classes import CELEBAMASK_HQ_CLASSES
 from segface_runtime import OnnxFaceParser, OnnxModelError
-from .conftest import face_images
+from tests.helpers.onnx_files import face_images
 
 
 def test_network_input_is_the_test_pipelines(exported_tiny, tiny_config):

@@ -12,8 +12,8 @@ import pytest
 from PIL import Image
 
 from segface_runtime import OnnxFaceParser, read_image
-from ..utils import REPO_ROOT
-from .conftest import face_images, write_images
+from tests.helpers.onnx_files import face_images, write_images
+from tests.helpers.utils import REPO_ROOT
 
 pytestmark = pytest.mark.slow
 

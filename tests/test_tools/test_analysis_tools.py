@@ -13,9 +13,10 @@ import pytest
 import yaml
 
 from segface_mmseg.apis import build_segmentor
-from ..test_apis.conftest import MOBILENET, save_checkpoint, write_tiny_config
-from ..utils import (CONFIG_DIR, REPO_ROOT, build_model, load_script,
-                     write_mmseg_layout)
+from tests.helpers.tiny_model import (MOBILENET, save_checkpoint,
+                                      write_tiny_config)
+from tests.helpers.utils import (CONFIG_DIR, REPO_ROOT, build_model,
+                                 load_script, write_mmseg_layout)
 
 SEGFACE_DIR = osp.join(CONFIG_DIR, 'segface')
 

@@ -1,8 +1,8 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
-"""Faults injected into real runs (see tests/fault_injection.py): kill -9
-in the middle of a file write, and a full disk. After each, no file under
-its final name is partial, and a re-run ends with the result of a clean
-run."""
+"""Faults injected into real runs (see tests/helpers/fault_injection.py):
+kill -9 in the middle of a file write, and a full disk. After each, no file
+under its final name is partial, and a re-run ends with the result of a
+clean run."""
 import filecmp
 import os
 import os.path as osp
@@ -13,20 +13,20 @@ import sys
 import pytest
 import torch
 
-from ..data_generators import make_fake_lapa
-from ..test_apis.conftest import save_checkpoint, write_tiny_config
-from ..utils import (build_model, run_script, tiny_runner_config, tool,
-                     write_mmseg_layout)
+from tests.helpers.data_generators import make_fake_lapa
+from tests.helpers.tiny_model import save_checkpoint, write_tiny_config
+from tests.helpers.utils import (build_model, run_script, tiny_runner_config,
+                                 tool, write_mmseg_layout)
 
 MAX_ITERS = 4  # validate and save at 2 and 4
 
 
 def _with_fault(fault, name, command, nth=1):
     """``command`` (a python script and its arguments) run with the fault
-    (see tests/fault_injection.py) on the nth write of a file named
+    (see tests/helpers/fault_injection.py) on the nth write of a file named
     ``*name*``."""
     return [
-        sys.executable, '-m', 'tests.fault_injection', fault, name,
+        sys.executable, '-m', 'tests.helpers.fault_injection', fault, name,
         str(nth), '--'
     ] + command[1:]
 

@@ -24,11 +24,11 @@ from mmseg.structures import SegDataSample
 
 from segface_mmseg.datasets.preparation import (convert_celebamask_hq,
                                                 convert_helen, convert_lapa)
-from .. import official_protocol as official
-from ..data_generators import (make_fake_celebamask_hq, make_fake_helen,
-                               make_fake_lapa)
-from ..official_weights import synthetic_official_state_dict
-from ..utils import REPO_ROOT, build_model, load_script
+from tests.helpers import official_protocol as official
+from tests.helpers.data_generators import (make_fake_celebamask_hq,
+                                           make_fake_helen, make_fake_lapa)
+from tests.helpers.official_weights import synthetic_official_state_dict
+from tests.helpers.utils import REPO_ROOT, build_model, load_script
 
 MOBILENET = ("dict(_delete_=True, type='mmpretrain.MobileNetV3', "
              "arch='large', out_indices=(3, 6, 12, 16), "

@@ -12,8 +12,8 @@ import pytest
 import torch
 
 from segface_mmseg.datasets.face_classes import CELEBAMASK_HQ_CLASSES
-from ..test_apis.conftest import SIZE, save_checkpoint, write_tiny_config
-from ..utils import build_model, load_script
+from tests.helpers.tiny_model import SIZE, save_checkpoint, write_tiny_config
+from tests.helpers.utils import build_model, load_script
 
 
 @pytest.fixture(scope='module')

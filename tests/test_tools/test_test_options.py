@@ -13,9 +13,10 @@ import pytest
 import torch
 from PIL import Image
 
-from ..utils import (REPO_ROOT, build_model, load_script, script_env,
-                     tiny_runner_config, write_mmseg_layout)
-from .test_train import _free_port
+from tests.helpers.training import free_port
+from tests.helpers.utils import (REPO_ROOT, build_model, load_script,
+                                 script_env, tiny_runner_config,
+                                 write_mmseg_layout)
 
 SIZE = 32
 PAIRS = [(4, 5), (6, 7), (8, 9)]  # CelebAMask-HQ's left/right classes
@@ -107,7 +108,7 @@ def test_dist_test_sh_with_gloo(tmp_path):
                           env=dict(
                               script_env(),
                               PYTHON=sys.executable,
-                              PORT=str(_free_port())),
+                              PORT=str(free_port())),
                           stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT,
                           text=True,

@@ -10,8 +10,8 @@ import pytest
 import torch
 from PIL import Image
 
-from ..utils import (build_model, load_script, tiny_runner_config,
-                     write_mmseg_layout)
+from tests.helpers.utils import (build_model, load_script, tiny_runner_config,
+                                 write_mmseg_layout)
 
 NOT_A_CHECKPOINT = 'not a PyTorch checkpoint (corrupt or another kind of file)'
 

@@ -14,7 +14,6 @@ import json
 import os
 import os.path as osp
 import signal
-import socket
 import subprocess
 import sys
 
@@ -24,19 +23,15 @@ import torch
 from mmengine.config import Config
 from PIL import Image
 
-from ..utils import (REPO_ROOT, build_model, demo_batch, run_script,
-                     script_env, tiny_runner_config, tool, write_mmseg_layout)
+from tests.helpers.training import ZERO_GRADIENT_PARAMETERS, free_port
+from tests.helpers.utils import (REPO_ROOT, build_model, demo_batch,
+                                 run_script, script_env, tiny_runner_config,
+                                 tool, write_mmseg_layout)
 
 MAX_ITERS = 4
 # the learning tests: validate and save at 2, 4 and 6
 LEARNING_ITERS = 6
 INTERVAL = 2
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 def _load(path):
@@ -82,28 +77,6 @@ def _assert_every_parameter_learned(config, work_dir, iters, exempt=()):
         unchanged = [name for name in names if torch.equal(a[name], b[name])]
         assert not unchanged, (f'{len(unchanged)} parameters unchanged from '
                                f'iteration {i} to {j}: {unchanged[:5]}')
-
-
-# Parameters whose gradient is zero by construction (in a float64 backward
-# below 2e-10 of the largest gradient, every other one above 4e-6 of it):
-# - the key biases of every attention (softmax over the keys ignores a
-#   shift shared by all keys);
-# - the last bias of the hypernetwork MLP (it adds the same value to every
-#   class's logit at a pixel; softmax and cross-entropy ignore it);
-# - the last BN bias of MobileNetV3-L's blocks 1, 7-10 and 13-15: their
-#   output reaches no tapped level before a 1x1 conv and a training-mode BN,
-#   which removes a per-channel shift.
-ZERO_GRADIENT_PARAMETERS = {
-    f'decode_head.transformer.layers.{i}.{attn}.k_proj.bias'
-    for i in (0, 1) for attn in ('self_attn', 'cross_attn_token_to_image',
-                                 'cross_attn_image_to_token')
-} | {
-    'decode_head.transformer.final_attn_token_to_image.k_proj.bias',
-    'decode_head.output_hypernetwork_mlp.layers.2.bias'
-} | {
-    f'backbone.layer{i}.linear_conv.bn.bias'
-    for i in (1, 7, 8, 9, 10, 13, 14, 15)
-}
 
 
 def _zero_gradient_parameters(config):
@@ -153,7 +126,7 @@ def test_amp_training_on_the_cpu_runs_bf16_and_keeps_every_parameter_learning(
         data_root,
         max_iters=LEARNING_ITERS,
         custom_imports=dict(
-            imports=['segface_mmseg', 'tests.test_tools.dtype_probe_hook'],
+            imports=['segface_mmseg', 'tests.helpers.dtype_probe_hook'],
             allow_failed_imports=False),
         custom_hooks=[dict(type='LogitsDtypeProbeHook')])
     work_dir = tmp_path / 'amp'
@@ -192,7 +165,7 @@ def test_two_process_gloo_training_learns_across_validations_and_saves(
                           env=dict(
                               script_env(),
                               PYTHON=sys.executable,
-                              PORT=str(_free_port())),
+                              PORT=str(free_port())),
                           stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT,
                           text=True,
@@ -248,7 +221,7 @@ def test_run_killed_after_a_validation_resumes_to_the_same_weights(
         data_root,
         'killed',
         custom_imports=dict(
-            imports=['segface_mmseg', 'tests.test_tools.kill_hook'],
+            imports=['segface_mmseg', 'tests.helpers.kill_hook'],
             allow_failed_imports=False),
         custom_hooks=[dict(type='KillAfterIterHook', iters=3)])
     work_dir = tmp_path / 'killed'

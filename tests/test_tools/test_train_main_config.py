@@ -8,7 +8,7 @@ import sys
 from mmengine.config import Config
 
 from demo.synthetic_faces import generate_synthetic_celebamask_hq
-from ..utils import REPO_ROOT, run_script, tool
+from tests.helpers.utils import REPO_ROOT, run_script, tool
 
 
 def test_main_config_trains_on_converted_download(tmp_path):

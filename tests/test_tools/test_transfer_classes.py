@@ -10,8 +10,9 @@ from segface_mmseg.checkpoints import load_weights
 from segface_mmseg.checkpoints.class_transfer import CLASS_TOKENS_KEY
 from segface_mmseg.datasets import (CELEBAMASK_HQ_CLASSES, LAPA_CLASSES,
                                     write_classes_file)
-from ..official_weights import write_official_file
-from ..utils import build_model, load_config, load_script, run_script, tool
+from tests.helpers.official_weights import write_official_file
+from tests.helpers.utils import (build_model, load_config, load_script,
+                                 run_script, tool)
 
 MOBILENET = 'segface/segface_mobilenetv3-l_8xb4-300e_celebamask-hq-512x512.py'
 MERGED = ('background', 'skin', 'eyes', 'mouth', 'teeth')

@@ -1,13 +1,10 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
-"""Fixtures of the tests of models by name: an offline hub cache holding a
-made-up official release, and a photo."""
+"""Fixtures of the tests of models by name: a photo (the offline hub cache
+holding a made-up official release is the shared ``fake_hub``)."""
 import cv2
 import pytest
 
-from ..hub_cache import fake_hub  # noqa: F401 (a fixture)
-from ..test_apis.conftest import face_photo
-
-RELEASE = 'mobilenet_celeba_512'
+from tests.helpers.photos import face_photo
 
 
 @pytest.fixture

@@ -17,8 +17,7 @@ from segface_mmseg.apis import FaceParser, SegFaceInferencer
 from segface_mmseg.checkpoints import convert_official_file
 from segface_mmseg.zoo import (HubDownloadError, converted_path, is_cached,
                                resolve_config)
-from ..hub_cache import snapshot_file
-from .conftest import RELEASE
+from tests.helpers.hub_cache import RELEASE, snapshot_file
 
 CONFIG_NAME = 'segface_mobilenetv3-l_8xb4-300e_celebamask-hq-512x512'
 

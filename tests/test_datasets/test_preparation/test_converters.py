@@ -14,9 +14,9 @@ from segface_mmseg.datasets.preparation import (convert_celebamask_hq,
                                                 convert_helen, convert_lapa,
                                                 merge_part_masks, merge_parts)
 from segface_mmseg.datasets.preparation.celebamask_hq import PART_SUFFIXES
-from ...data_generators import (make_fake_celebamask_hq, make_fake_helen,
-                                make_fake_lapa)
-from ...utils import REPO_ROOT
+from tests.helpers.data_generators import (make_fake_celebamask_hq,
+                                           make_fake_helen, make_fake_lapa)
+from tests.helpers.utils import REPO_ROOT
 
 
 def _read(path):

@@ -14,8 +14,8 @@ from PIL import Image
 from segface_mmseg.datasets.preparation import (ConversionError,
                                                 convert_celebamask_hq,
                                                 convert_helen, convert_lapa)
-from ...data_generators import (make_fake_celebamask_hq, make_fake_helen,
-                                make_fake_lapa)
+from tests.helpers.data_generators import (make_fake_celebamask_hq,
+                                           make_fake_helen, make_fake_lapa)
 
 CELEBA_SIZES = dict(image_size=64, mask_size=32)
 

@@ -13,8 +13,8 @@ from segface_mmseg.checkpoints.class_transfer import (CLASS_TOKENS_KEY,
 from segface_mmseg.datasets import CELEBAMASK_HQ_CLASSES, write_classes_file
 from segface_mmseg.engine.hooks import ClassTransferHook
 from segface_mmseg.utils import ConversionError
-from ...utils import (build_model, run_script, tiny_runner_config, tool,
-                      write_mmseg_layout)
+from tests.helpers.utils import (build_model, run_script, tiny_runner_config,
+                                 tool, write_mmseg_layout)
 
 MERGED = ('background', 'neck', 'skin', 'cloth', 'ears', 'brows', 'eyes',
           'nose', 'mouth', 'l_lip', 'u_lip', 'hair', 'eye_g', 'hat', 'ear_r',

@@ -17,7 +17,8 @@ from mmseg.apis import init_model
 import segface_runtime.atomic_files as atomic_files
 from segface_mmseg.engine import (AtomicLocalBackend, SafeCheckpointHook,
                                   find_resumable_checkpoint)
-from ...utils import run_script, tiny_runner_config, write_mmseg_layout
+from tests.helpers.utils import (run_script, tiny_runner_config,
+                                 write_mmseg_layout)
 
 # A torch zip file whose pickle reaches ``torch._utils``' module globals
 # through ``getattr`` and writes a key into them: refused by torch's own

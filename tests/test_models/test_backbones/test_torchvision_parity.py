@@ -18,7 +18,7 @@ from mmseg.registry import MODELS
 
 from segface_mmseg.checkpoints import convert_backbone, torchvision_to_official
 from segface_mmseg.checkpoints.releases import RELEASES
-from ...utils import load_config
+from tests.helpers.utils import load_config
 
 # official --model: torchvision builder, tapped submodules (as the official
 # hooks name them inside torchvision's model), input (h, w). Swin-B at 224

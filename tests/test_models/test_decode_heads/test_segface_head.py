@@ -3,8 +3,8 @@ import pytest
 import torch
 from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 
+from benchmarks.reference import reference_head
 from segface_mmseg.models import SegFaceHead
-from ...reference import reference_head
 
 
 def _head(num_classes=19, **kwargs):

@@ -62,7 +62,7 @@ def test_needs_class_weights():
 
 
 def test_demo_config_trains_on_labels_with_ignored_pixels():
-    from ...utils import build_model, demo_batch, load_config
+    from tests.helpers.utils import build_model, demo_batch, load_config
     cfg = load_config(
         'demo/segface_mobilenetv3-l_1xb8-1k_synthetic-faces-128x128.py')
     cfg.model.data_preprocessor.size = (64, 64)

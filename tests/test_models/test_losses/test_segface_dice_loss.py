@@ -4,8 +4,8 @@ import math
 import pytest
 import torch
 
+from benchmarks.reference import reference_dice_loss
 from segface_mmseg.models import SegFaceDiceLoss
-from ...reference import reference_dice_loss
 
 
 def test_hand_computed_two_pixel_case():

@@ -2,8 +2,8 @@
 import pytest
 import torch
 
+from benchmarks.reference import reference_neck
 from segface_mmseg.models import MLPFusionNeck
-from ...reference import reference_neck
 
 SWIN_B = [128, 256, 512, 1024]
 MOBILENET_V3 = [24, 40, 112, 960]

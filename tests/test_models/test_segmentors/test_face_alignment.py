@@ -18,8 +18,8 @@ from segface_mmseg.checkpoints import convert_segface_state_dict
 from segface_mmseg.models.utils.face_warp import (face_align_matrix,
                                                   inverted_tanh_warp_grid,
                                                   tanh_warp_grid)
-from ...official_weights import synthetic_official_state_dict
-from ...utils import REPO_ROOT, build_model, load_config
+from tests.helpers.official_weights import synthetic_official_state_dict
+from tests.helpers.utils import REPO_ROOT, build_model, load_config
 
 GOLDEN = osp.join(REPO_ROOT, 'tests', 'data', 'golden',
                   'segface_official_mobilenet_64.npz')

@@ -12,8 +12,8 @@ from mmseg.structures import SegDataSample
 
 from segface_mmseg.checkpoints import convert_segface_state_dict
 from segface_mmseg.models.utils.face_warp import FaceWarp, standard_face_points
-from ...official_weights import synthetic_official_state_dict
-from ...utils import build_model, load_config
+from tests.helpers.official_weights import synthetic_official_state_dict
+from tests.helpers.utils import build_model, load_config
 
 CONFIG = 'segface/segface_mobilenetv3-l_8xb4-300e_celebamask-hq-512x512.py'
 SIZE = 64

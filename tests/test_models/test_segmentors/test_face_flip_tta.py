@@ -9,7 +9,7 @@ from mmseg.models.segmentors import SegTTAModel
 from mmseg.registry import DATASETS, MODELS
 
 from segface_mmseg.evaluation import FaceParsingMetric
-from ...utils import build_model, load_config, write_mmseg_layout
+from tests.helpers.utils import build_model, load_config, write_mmseg_layout
 
 SIZE = 32
 L_EYE, R_EYE = 8, 9  # CelebAMask-HQ ids

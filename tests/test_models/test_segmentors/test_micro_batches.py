@@ -5,7 +5,7 @@ import torch
 
 from segface_mmseg.models.segmentors.micro_batches import (check_micro_batch,
                                                            micro_batch_size)
-from ...utils import build_model, demo_batch, load_config
+from tests.helpers.utils import build_model, demo_batch, load_config
 
 CONFIG = 'segface/segface_mobilenetv3-l_8xb4-300e_celebamask-hq-512x512.py'
 

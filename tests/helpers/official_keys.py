@@ -19,7 +19,7 @@ from typing import Dict, Tuple
 import torch
 
 FROZEN_KEYS_PATH = osp.join(
-    osp.dirname(osp.abspath(__file__)), 'data', 'official_keys',
+    osp.dirname(osp.dirname(osp.abspath(__file__))), 'data', 'official_keys',
     'official_keys.json.gz')
 
 

@@ -16,12 +16,12 @@ import hashlib
 import os
 import os.path as osp
 
-import pytest
-
 from segface_mmseg.checkpoints import HF_FILENAME, HF_REPO, RELEASES
 from .official_weights import write_official_file
 
 COMMIT = '0123456789abcdef0123456789abcdef01234567'
+# the release the ``fake_hub`` fixture serves
+RELEASE = 'mobilenet_celeba_512'
 
 
 def repo_folder(hub_cache: str) -> str:
@@ -68,17 +68,3 @@ def snapshot_file(hub_cache: str, release: str) -> str:
     """A release's official file as the hub cache shows it (a symlink)."""
     return osp.join(
         repo_folder(hub_cache), 'snapshots', COMMIT, release, HF_FILENAME)
-
-
-@pytest.fixture
-def fake_hub(tmp_path, monkeypatch):
-    """``(hub_cache, blob)``: the hub in offline mode, serving a made-up
-    ``mobilenet_celeba_512`` from a cache in ``tmp_path``; converted
-    weights go to ``tmp_path / 'segface'``."""
-    from huggingface_hub import constants
-    hub_cache = str(tmp_path / 'hf' / 'hub')
-    blob = add_release(hub_cache, 'mobilenet_celeba_512')
-    monkeypatch.setattr(constants, 'HF_HUB_CACHE', hub_cache)
-    monkeypatch.setattr(constants, 'HF_HUB_OFFLINE', True)
-    monkeypatch.setenv('SEGFACE_CACHE', str(tmp_path / 'segface'))
-    return hub_cache, blob

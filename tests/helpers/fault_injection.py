@@ -1,7 +1,7 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """Run a script with a fault injected into one of its file writes.
 
-    python -m tests.fault_injection FAULT NAME [N] -- SCRIPT [ARGS...]
+    python -m tests.helpers.fault_injection FAULT NAME [N] -- SCRIPT [ARGS...]
 
 The fault strikes the N-th (default: first) file written whose name
 contains NAME, after half of its bytes: ``kill`` sends SIGKILL to the

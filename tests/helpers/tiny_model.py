@@ -1,16 +1,13 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
-"""Fixtures of the inference tests: a small model, its checkpoint, photos."""
+"""A small SegFace for the inference tests: its config file and checkpoints
+written as converted weights are (``state_dict`` + ``meta.dataset_meta``)."""
 import os.path as osp
 
-import cv2
-import numpy as np
-import pytest
 import torch
-from matplotlib import cbook
 
 from segface_mmseg.datasets.face_classes import (CELEBAMASK_HQ_CLASSES,
                                                  palette_of)
-from ..utils import CONFIG_DIR, build_model
+from .utils import CONFIG_DIR
 
 MOBILENET = osp.join(
     CONFIG_DIR,
@@ -52,44 +49,3 @@ def write_tiny_config(folder):
     path = folder / 'segface_tiny.py'
     path.write_text(TINY_CONFIG)
     return str(path)
-
-
-@pytest.fixture(scope='session')
-def tiny_config(tmp_path_factory):
-    return write_tiny_config(tmp_path_factory.mktemp('cfg'))
-
-
-@pytest.fixture(scope='session')
-def tiny_model(tiny_config):
-    torch.manual_seed(0)
-    return build_model(tiny_config)
-
-
-@pytest.fixture(scope='session')
-def tiny_checkpoint(tiny_model, tmp_path_factory):
-    return save_checkpoint(tiny_model,
-                           tmp_path_factory.mktemp('ckpt') / 'tiny.pth')
-
-
-def face_photo():
-    """A real portrait (Grace Hopper, shipped with matplotlib), BGR."""
-    return cv2.imread(
-        cbook.get_sample_data('grace_hopper.jpg', asfileobj=False))
-
-
-# Where group_photo() puts the portrait: (x, y, scale, mirrored)
-PLACEMENTS = ((30, 50, 1.0, False), (700, 100, 0.5, False), (1000, 500, 1 / 3,
-                                                             True))
-
-
-def group_photo():
-    """A generated 900 x 1400 photo of three faces of different sizes."""
-    face = face_photo()
-    canvas = np.full((900, 1400, 3), 200, np.uint8)
-    for x, y, scale, mirrored in PLACEMENTS:
-        img = face[:, ::-1] if mirrored else face
-        img = cv2.resize(
-            img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        h, w = img.shape[:2]
-        canvas[y:y + h, x:x + w] = img
-    return canvas
