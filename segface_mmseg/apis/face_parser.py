@@ -228,6 +228,36 @@ class FaceParser(InTheWildParsing):
         ]
         return sorted(faces, key=lambda f: -f.score)
 
+    def crop_geometry(self, face: FaceDetection) -> Tuple[np.ndarray, int]:
+        """The crop :meth:`predict` cuts for one face: the ``2 x 3``
+        image-to-crop matrix and the crop side ``S`` (see
+        :func:`face_crop`)."""
+        return self._crop_geometry(face)
+
+    def predict_probs(
+        self,
+        images: Sequence[np.ndarray],
+        landmarks: Optional[Sequence[Optional[np.ndarray]]] = None
+    ) -> Iterator[torch.Tensor]:
+        """Class probabilities of images parsed whole (frames or face
+        crops), lazily, ``batch_size`` images per forward.
+
+        Args:
+            images (list[np.ndarray]): ``H x W x 3`` BGR arrays.
+            landmarks (list, optional): Per image, ``(5, 2)`` landmarks in
+                its pixels, or None. Default: None.
+
+        Yields:
+            Tensor: ``C x H x W`` float32 probabilities of each image, on
+            the parser's device.
+        """
+        landmarks = landmarks or [None] * len(images)
+        items = ((img, None if lm is None else self._network_landmarks(
+            lm, np.eye(2, 3), img.shape[:2]))
+                 for img, lm in zip(images, landmarks))
+        for sample in self._forward(items):
+            yield sample.seg_logits.data.float().softmax(dim=0)
+
     # -- internals --------------------------------------------------------
     def _forward(
             self, items: Iterable[Tuple[np.ndarray,

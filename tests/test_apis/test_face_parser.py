@@ -288,3 +288,30 @@ def test_compiled_model_gives_the_same_labels(tiny_config, tiny_checkpoint):
         tiny_config, tiny_checkpoint, compile=dict(backend=recording_backend))
     np.testing.assert_array_equal(parser.parse(img), eager)
     assert len(graphs) >= 2  # backbone + neck, and the head
+
+
+def test_public_steps_rebuild_an_in_the_wild_prediction(
+        tiny_config, tiny_checkpoint):
+    # crop_geometry + predict_probs + FacePaster give what predict gives
+    from segface_mmseg.apis.face_crops import transform_landmarks, warp_crop
+    from segface_mmseg.apis.parsing_result import FacePaster
+    landmarks = np.array(
+        [[120, 130], [170, 130], [145, 155], [125, 180], [165, 180]],
+        np.float64)
+    face = FaceDetection([100, 100, 200, 210], 0.9, landmarks)
+    parser = FaceParser(
+        tiny_config,
+        tiny_checkpoint,
+        detector=_boxes_detector((face.box, face.score, face.landmarks)))
+    image = _image(300, 400)
+    expected = parser.predict(image, probs=True)
+    matrix, size = parser.crop_geometry(face)
+    crop = warp_crop(image, matrix, size)
+    probs, = parser.predict_probs([crop],
+                                  [transform_landmarks(matrix, landmarks)])
+    assert probs.shape == (19, size, size)
+    paster = FacePaster(image.shape[:2], 19, keep_probs=True)
+    paster.paste(face, matrix, probs)
+    result = paster.result()
+    np.testing.assert_array_equal(result.labels, expected.labels)
+    np.testing.assert_allclose(result.probs, expected.probs, atol=1e-6)
