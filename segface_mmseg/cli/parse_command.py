@@ -8,8 +8,10 @@ Example::
         --out-dir out --in-the-wild --overlay --masks
 
 Images give the outputs of :mod:`.image_job` (``pred/``, ``vis/``,
-``masks/``, ``soft_masks/``, ``faces/``); each video gives
-``videos/<name>.mp4``, its frames overlaid.
+``masks/``, ``soft_masks/``, ``faces/``); each video gives the same per
+frame (``pred/<name>/<frame>.png``, ``faces/<name>.jsonl`` with track
+ids), steady over time unless ``--no-temporal``, and with ``--overlay``
+``videos/<name>.mp4``, its frames overlaid (see :mod:`.video_job`).
 """
 import argparse
 import os.path as osp
@@ -17,7 +19,7 @@ import os.path as osp
 from ..apis import list_images
 from .face_parser_args import add_face_parser_args, build_face_parser
 from .image_job import ImageOutputs, output_names, parse_images
-from .video_job import VIDEO_EXTENSIONS, parse_video
+from .video_job import VIDEO_EXTENSIONS, FrameOutputs, parse_video
 
 DESCRIPTION = 'Parse faces in images, folders of images and videos'
 
@@ -45,6 +47,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action='store_true',
         help='write each class probability as a 0-255 image '
         '(soft_masks/<name>/)')
+    parser.add_argument(
+        '--no-temporal',
+        action='store_true',
+        help='videos: parse each frame on its own (default: track faces '
+        'and filter the masks over time, so they do not flicker)')
 
 
 def _split_inputs(inputs, recursive: bool):
@@ -84,6 +91,15 @@ def run(args: argparse.Namespace) -> int:
     for video in videos:
         name = osp.splitext(osp.basename(video))[0]
         out = osp.join(args.out_dir, 'videos', name + '.mp4')
-        count = parse_video(parser, video, out, args.opacity, args.show_faces)
-        print(f'\n{video}: {count} frame(s) written to {out}')
+        count = parse_video(
+            parser,
+            video,
+            out if args.overlay else None,
+            args.opacity,
+            args.show_faces,
+            frame_outputs=FrameOutputs(args.out_dir, name, args.masks,
+                                       args.soft_masks, args.in_the_wild),
+            temporal=not args.no_temporal)
+        print(f'\n{video}: {count} frame(s) parsed, results in '
+              f'{args.out_dir}')
     return code

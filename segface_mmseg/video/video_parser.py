@@ -24,6 +24,7 @@ class VideoFrameResult:
 
     Attributes:
         index (int): Frame index, from 0.
+        image (np.ndarray): The ``H x W x 3`` BGR frame.
         result (ParsingResult): Labels, probabilities when asked for, and
             in the wild one record per face.
         track_ids (list[int]): The track id of each of ``result.faces``.
@@ -31,6 +32,7 @@ class VideoFrameResult:
             first frame does); the filters start afresh there.
     """
     index: int
+    image: np.ndarray
     result: ParsingResult
     track_ids: List[int] = field(default_factory=list)
     scene_cut: bool = False
@@ -120,7 +122,7 @@ class VideoFaceParser:
                 result, ids = self._filter_whole(frame, whole, probs), []
             else:
                 result, ids = self._filter_faces(frame, tracker, whole, probs)
-            yield VideoFrameResult(index, result, ids, cut)
+            yield VideoFrameResult(index, frame, result, ids, cut)
 
     # -- per frame ----------------------------------------------------------
     def _per_frame(self, frames, tracker, scene, probs):
@@ -137,7 +139,7 @@ class VideoFaceParser:
                     tracker.reset()
                 matched = tracker.update([f.detection for f in result.faces])
                 ids = [track.track_id for track, _ in matched]
-                yield VideoFrameResult(index, result, ids, cut)
+                yield VideoFrameResult(index, frame, result, ids, cut)
                 index += 1
 
     # -- temporal -----------------------------------------------------------
