@@ -75,7 +75,8 @@ def warp_affine(probs: np.ndarray, current_to_previous: np.ndarray,
 def warp_by_flow(probs: np.ndarray,
                  previous_grey: np.ndarray,
                  current_grey: np.ndarray,
-                 side: int = 128) -> np.ndarray:
+                 side: int = 128,
+                 min_motion: float = 0.5) -> np.ndarray:
     """Previous probabilities moved onto the current frame by dense optical
     flow (Farneback) between the two grey images, computed at most
     ``side`` pixels wide and scaled up.
@@ -85,6 +86,9 @@ def warp_by_flow(probs: np.ndarray,
         previous_grey (np.ndarray): ``H x W`` uint8 previous image.
         current_grey (np.ndarray): ``H x W`` uint8 current image.
         side (int): Longer side the flow is computed at. Default: 128.
+        min_motion (float): Flow components below this (pixels) are
+            taken as no motion, so a still picture stays still.
+            Default: 0.5.
 
     Returns:
         np.ndarray: ``H x W x C``.
@@ -97,6 +101,7 @@ def warp_by_flow(probs: np.ndarray,
         cv2.resize(previous_grey, small, interpolation=cv2.INTER_AREA), None,
         0.5, 3, 15, 3, 5, 1.2, 0)
     flow = cv2.resize(flow, (w, h)) / scale
+    flow[np.abs(flow) < min_motion] = 0.0  # the estimate's noise
     grid_x, grid_y = np.meshgrid(
         np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
     return _channels(
