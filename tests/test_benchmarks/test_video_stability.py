@@ -1,6 +1,4 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
-import numpy as np
-
 from benchmarks.video_stability import make_video, mean_f1, moved_back
 
 
