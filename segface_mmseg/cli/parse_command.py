@@ -8,11 +8,14 @@ Example::
         --out-dir out --in-the-wild --overlay --masks
 
 Images give the outputs of :mod:`.image_job` (``pred/``, ``vis/``,
-``masks/``, ``soft_masks/``, ``faces/``); each video gives
-``videos/<name>.mp4``, its frames overlaid. ``<name>`` is the input's path
-under the folder all inputs share, without the extension, made unique in
-the run (:func:`segface_runtime.output_files.output_stems`). An unreadable
-image or video is listed at the end and the others are parsed (exit code 1).
+``masks/``, ``soft_masks/``, ``faces/``); each video gives the same per
+frame (``pred/<name>/<frame>.png``, ``faces/<name>.jsonl`` with track
+ids), steady over time unless ``--no-temporal``, and with ``--overlay``
+``videos/<name>.mp4``, its frames overlaid (see :mod:`.video_job`).
+``<name>`` is the input's path under the folder all inputs share, without
+the extension, made unique in the run
+(:func:`segface_runtime.output_files.output_stems`). An unreadable image or
+video is listed at the end and the others are parsed (exit code 1).
 
 ``--onnx F.onnx`` (an export of ``segface export``) or ``--onnx RELEASE``
 (exported once and cached) parses tight face crops with
@@ -32,7 +35,7 @@ from ..apis import list_images
 from ..checkpoints import RELEASES
 from .face_parser_args import add_face_parser_args, build_face_parser
 from .image_job import ImageOutputs, parse_images
-from .video_job import VIDEO_EXTENSIONS, VideoError, parse_video
+from .video_job import VIDEO_EXTENSIONS, FrameOutputs, VideoError, parse_video
 
 DESCRIPTION = 'Parse faces in images, folders of images and videos'
 
@@ -66,6 +69,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help='parse with an ONNX export on onnxruntime instead of PyTorch: '
         'an exported file, or a release name (exported once and cached); '
         'tight face crops only (no --in-the-wild, no videos)')
+    parser.add_argument(
+        '--no-temporal',
+        action='store_true',
+        help='videos: parse each frame on its own (default: track faces '
+        'and filter the masks over time, so they do not flicker)')
 
 
 def _split_inputs(inputs, recursive: bool):
@@ -131,12 +139,21 @@ def run(args: argparse.Namespace) -> int:
         for video, name in zip(videos, names[len(files):]):
             out = osp.join(args.out_dir, 'videos', name + '.mp4')
             try:
-                count = parse_video(parser, video, out, args.opacity,
-                                    args.show_faces)
+                count = parse_video(
+                    parser,
+                    video,
+                    out if args.overlay else None,
+                    args.opacity,
+                    args.show_faces,
+                    frame_outputs=FrameOutputs(args.out_dir, name, args.masks,
+                                               args.soft_masks,
+                                               args.in_the_wild),
+                    temporal=not args.no_temporal)
             except VideoError as error:  # listed; the next video goes on
                 failed.append(str(error.code).replace('error: ', '', 1))
                 continue
-            print(f'\n{video}: {count} frame(s) written to {out}')
+            print(f'\n{video}: {count} frame(s) parsed, results in '
+                  f'{args.out_dir}')
     report_renamed(files + videos, names, root)
     if failed:
         print(f'{len(failed)} video(s) not written:', file=sys.stderr)

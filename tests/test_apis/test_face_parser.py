@@ -264,3 +264,27 @@ def test_compiled_model_gives_the_same_labels(tiny_config, tiny_checkpoint):
         tiny_config, tiny_checkpoint, compile=dict(backend=recording_backend))
     np.testing.assert_array_equal(parser.parse(img), eager)
     assert len(graphs) >= 2  # backbone + neck, and the head
+
+
+def test_public_steps_rebuild_an_in_the_wild_prediction(
+        tiny_config, tiny_checkpoint):
+    # crop_face + parse_crops + paster give what predict gives
+    landmarks = np.array(
+        [[120, 130], [170, 130], [145, 155], [125, 180], [165, 180]],
+        np.float64)
+    face = FaceDetection([100, 100, 200, 210], 0.9, landmarks)
+    parser = FaceParser(
+        tiny_config,
+        tiny_checkpoint,
+        detector=boxes_detector((face.box, face.score, face.landmarks)))
+    image = random_image(300, 400)
+    expected = parser.predict(image, probs=True)
+    crop = parser.crop_face(image, face)
+    probs, = parser.parse_crops([crop])
+    size = crop.image.shape[0]
+    assert probs.shape == (19, size, size)
+    paster = parser.paster(image.shape[:2], probs=True)
+    paster.paste(face, crop.matrix, probs)
+    result = paster.result()
+    np.testing.assert_array_equal(result.labels, expected.labels)
+    np.testing.assert_allclose(result.probs, expected.probs, atol=1e-6)

@@ -2,6 +2,7 @@
 """demo/image_demo.py and demo/video_demo.py on generated inputs."""
 import os
 import os.path as osp
+import re
 
 import cv2
 import numpy as np
@@ -118,10 +119,10 @@ def test_video_demo_writes_every_frame(tmp_path, tiny_config, tiny_checkpoint):
         ])
 
 
-def test_video_demo_refuses_a_truncated_video(tmp_path, tiny_config,
+def test_video_demo_reports_a_truncated_video(tmp_path, tiny_config,
                                               tiny_checkpoint):
-    """A video whose frames end before its header says: exit 1, no output
-    (an earlier output stays)."""
+    """A video whose frames end before its header says: the frames read
+    are written, then an error names the file and how many were read."""
     demo = _load_demo('video_demo')
     src = str(tmp_path / 'in.avi')
     writer = cv2.VideoWriter(src, cv2.VideoWriter_fourcc(*'MJPG'), 5, (80, 60))
@@ -133,10 +134,20 @@ def test_video_demo_refuses_a_truncated_video(tmp_path, tiny_config,
         f.write(data[:len(data) * 2 // 3])
     out = tmp_path / 'out.mp4'
     out.write_bytes(b'earlier')
-    with pytest.raises(SystemExit, match=r'only \d of its 8 frames'):
-        demo.main([src, tiny_config, tiny_checkpoint, '--out', str(out)])
-    assert out.read_bytes() == b'earlier'
-    assert sorted(os.listdir(tmp_path)) == ['in.avi', 'out.mp4']
+    with pytest.raises(
+            SystemExit, match=r'in.avi: only (\d) of its 8 frames') as error:
+        demo.main([
+            src, tiny_config, tiny_checkpoint, '--out',
+            str(out), '--out-dir',
+            str(tmp_path / 'frames')
+        ])
+    read = int(re.search(r'only (\d)', str(error.value)).group(1))
+    assert 0 < read < 8
+    assert int(cv2.VideoCapture(str(out)).get(
+        cv2.CAP_PROP_FRAME_COUNT)) == read
+    assert sorted(os.listdir(
+        tmp_path / 'frames/pred/in')) == [f'{i:06d}.png' for i in range(read)]
+    assert sorted(os.listdir(tmp_path)) == ['frames', 'in.avi', 'out.mp4']
 
 
 def test_image_demo_keeps_inputs_apart_and_reports_faceless_images(

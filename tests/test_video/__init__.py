@@ -1,0 +1,1 @@
+# Copyright (c) segface-mmseg contributors. All rights reserved.
