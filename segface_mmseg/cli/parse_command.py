@@ -152,8 +152,9 @@ def run(args: argparse.Namespace) -> int:
             except VideoError as error:  # listed; the next video goes on
                 failed.append(str(error.code).replace('error: ', '', 1))
                 continue
-            print(f'\n{video}: {count} frame(s) parsed, results in '
-                  f'{args.out_dir}')
+            overlaid = f', overlaid video {out}' if args.overlay else ''
+            print(f'\n{video}: {count} frame(s) parsed, labels in '
+                  f'{osp.join(args.out_dir, "pred", name)}{overlaid}')
     report_renamed(files + videos, names, root)
     if failed:
         print(f'{len(failed)} video(s) not written:', file=sys.stderr)

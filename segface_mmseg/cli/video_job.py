@@ -100,10 +100,11 @@ def parse_video(parser: FaceParser,
     Raises:
         VideoError: An unreadable, empty or truncated video (a truncated
             video's frames that could be read are written first).
-        SystemExit: An output that cannot be written (the overlaid video
-            and the face records are then left as they were; OpenCV's
-            writer fails silently, so the frames of the written video are
-            counted before it takes its name).
+        OSError: An output that cannot be written (the overlaid video and
+            the face records are then left as they were; OpenCV's writer
+            fails silently, so the frames of the written video are counted
+            before it takes its name); :func:`output_errors` makes it one
+            line.
     """
     frame_outputs = frame_outputs or FrameOutputs()
     try:
@@ -127,9 +128,6 @@ def parse_video(parser: FaceParser,
                                  'nothing was written')
             if writer is not None:
                 _check_written(writer, tmp, count, out)
-    except OSError as error:
-        raise SystemExit(f'error: {video}: cannot write the outputs: '
-                         f'{error}')
     finally:
         frames.close()
     if count < total:

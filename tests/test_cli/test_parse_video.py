@@ -2,6 +2,7 @@
 """``segface parse VIDEO``: per-frame files, face records, bad videos."""
 import json
 import os
+import re
 
 import cv2
 import numpy as np
@@ -10,7 +11,7 @@ from PIL import Image
 
 from segface_mmseg.apis import FaceParser
 from segface_mmseg.cli.main import main
-from ..test_apis.conftest import face_photo
+from tests.helpers.photos import face_photo
 
 
 def _write_video(path, frames=4, size=(200, 240)):
@@ -80,7 +81,7 @@ def test_temporal_in_the_wild_writes_frames_faces_and_overlay(
 ])
 def test_bad_videos_are_refused_and_leave_nothing(tmp_path, tiny_config,
                                                   tiny_checkpoint, content,
-                                                  message):
+                                                  message, capsys):
     video = tmp_path / 'bad.avi'
     if content is None:  # a header and no frame
         cv2.VideoWriter(
@@ -89,25 +90,27 @@ def test_bad_videos_are_refused_and_leave_nothing(tmp_path, tiny_config,
     else:
         video.write_bytes(content)
     out = tmp_path / 'out'
-    with pytest.raises(SystemExit, match=f'bad.avi: .*{message}'):
-        main([
-            'parse',
-            str(video), '--model', tiny_config, '--checkpoint',
-            tiny_checkpoint, '--out-dir',
-            str(out), '--overlay', '--in-the-wild', '--detector', 'haar'
-        ])
+    code = main([
+        'parse',
+        str(video), '--model', tiny_config, '--checkpoint', tiny_checkpoint,
+        '--out-dir',
+        str(out), '--overlay', '--in-the-wild', '--detector', 'haar'
+    ])
+    assert code == 1
+    assert re.search(f'bad.avi: .*{message}', capsys.readouterr().err)
     assert not out.exists() or not any(files for _, _, files in os.walk(out))
 
 
 def test_an_unwritable_output_is_one_line(tmp_path, tiny_config,
                                           tiny_checkpoint):
     video = _write_video(tmp_path / 'clip.avi', frames=2)
-    blocker = tmp_path / 'out'
+    (tmp_path / 'out').mkdir()
+    blocker = tmp_path / 'out' / 'pred'  # where the frame labels go
     blocker.write_text('a file where the output folder should be')
-    with pytest.raises(SystemExit, match='clip.avi: cannot write'):
+    with pytest.raises(SystemExit, match='pred/clip: cannot be written'):
         main([
             'parse', video, '--model', tiny_config, '--checkpoint',
             tiny_checkpoint, '--out-dir',
-            str(blocker)
+            str(tmp_path / 'out')
         ])
     assert blocker.read_text().startswith('a file')

@@ -182,14 +182,18 @@ def test_outputs_of_one_run_never_overwrite_each_other(tmp_path, tiny_config,
         labels = np.array(Image.open(out / 'pred' / f'{name}.png'))
         np.testing.assert_array_equal(labels, parser.parse(str(inputs / src)))
         assert (out / 'vis' / f'{name}.jpg').is_file()
-    assert sorted(os.listdir(out /
-                             'pred')) == ['face_jpg.png', 'face_jpg_2.png']
+    assert sorted(os.listdir(
+        out / 'pred')) == ['a', 'b', 'face_jpg.png', 'face_jpg_2.png']
+    # each video's frame labels in a folder of its own
+    assert sorted(os.listdir(out / 'pred' / 'b')) == ['clip_avi', 'clip_mp4']
+    assert len(os.listdir(out / 'pred' / 'b' / 'clip_avi')) == 4
     assert _frames(out / 'videos' / 'a' / 'clip.mp4') == 2
     assert _frames(out / 'videos' / 'b' / 'clip_mp4.mp4') == 3
     assert _frames(out / 'videos' / 'b' / 'clip_avi.mp4') == 4
     printed = capsys.readouterr().out
     assert f'{inputs / "face.jpg"} -> face_jpg_2' in printed
-    assert f'{videos[1]}: 3 frame(s) written to ' \
+    assert f'{videos[1]}: 3 frame(s) parsed, labels in ' \
+           f'{out / "pred" / "b" / "clip_mp4"}, overlaid video ' \
            f'{out / "videos" / "b" / "clip_mp4.mp4"}' in printed
 
 
@@ -204,7 +208,7 @@ def test_a_bad_video_is_listed_and_the_next_one_parsed(tmp_path, tiny_config,
         'parse',
         str(bad), good, '--model', tiny_config, '--checkpoint',
         tiny_checkpoint, '--out-dir',
-        str(out)
+        str(out), '--overlay'
     ])
     assert code == 1
     assert _frames(out / 'videos' / 'good.mp4') == 3

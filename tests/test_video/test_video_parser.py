@@ -8,7 +8,7 @@ import pytest
 
 from segface_mmseg.apis import FaceDetection, FaceParser
 from segface_mmseg.video import VideoFaceParser
-from ..test_apis.conftest import face_photo
+from tests.helpers.photos import face_photo
 
 
 def _frame(seed=0, h=72, w=96):
