@@ -53,11 +53,23 @@ def test_tta_out_and_show_dir(tmp_path, monkeypatch):
 
     out, show = tmp_path / 'labels', tmp_path / 'show'
     monkeypatch.setenv('LOCAL_RANK', '0')
-    monkeypatch.setattr(sys, 'argv', [
-        'test.py', config, checkpoint, '--tta', '--out',
-        str(out), '--show-dir',
-        str(show)
-    ])
+    monkeypatch.setattr(
+        sys,
+        'argv',
+        [
+            'test.py',
+            config,
+            checkpoint,
+            '--tta',
+            '--out',
+            str(out),
+            '--show-dir',
+            str(show),
+            # mmengine keeps one visualizer per name for the whole process: a
+            # name of its own, as a fresh `python tools/test.py` process has
+            '--cfg-options',
+            f'visualizer.name=show_{tmp_path.name}'
+        ])
     load_script('tools', 'test.py').main()
 
     names = sorted(os.listdir(data / 'img_dir' / 'val'))
