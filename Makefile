@@ -2,7 +2,7 @@
 # install what is missing first (tools/install/install.sh, idempotent).
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
-LINT_PATHS := segface_mmseg configs tools tests demo benchmarks setup.py
+LINT_PATHS := segface_mmseg segface_runtime configs tools tests demo benchmarks setup.py
 
 .PHONY: install test lint format demo
 

@@ -5,7 +5,7 @@ the configs the speed tables compare, and how a table is written."""
 import os.path as osp
 from typing import Sequence
 
-from segface_mmseg.utils.atomic_files import atomic_write_bytes
+from segface_runtime.atomic_files import atomic_write_bytes
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 # the two models the speed tables compare: the lightest and the default

@@ -4,7 +4,7 @@ from typing import Union
 
 from mmengine.fileio import LocalBackend, register_backend
 
-from ..utils.atomic_files import atomic_write_bytes
+from segface_runtime.atomic_files import atomic_write_bytes
 
 
 @register_backend('segface_atomic_local')

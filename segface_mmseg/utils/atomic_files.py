@@ -1,19 +1,11 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
-"""Atomic file writing (:mod:`segface_runtime.atomic_files`, shared with the
-torch-free runtime) and :func:`atomic_torch_save`."""
+"""``torch.save`` through the atomic writer of
+:mod:`segface_runtime.atomic_files` (shared with the torch-free runtime)."""
 import io
 
 import torch
 
-from segface_runtime.atomic_files import (
-    TMP_SUFFIX, atomic_output, atomic_output_dir, atomic_write_bytes,
-    default_file_mode, remove_stale_temporaries, temporary_path)
-
-__all__ = [
-    'TMP_SUFFIX', 'atomic_output', 'atomic_output_dir', 'atomic_torch_save',
-    'atomic_write_bytes', 'default_file_mode', 'remove_stale_temporaries',
-    'temporary_path'
-]
+from segface_runtime.atomic_files import atomic_write_bytes
 
 
 def atomic_torch_save(obj, path: str) -> None:

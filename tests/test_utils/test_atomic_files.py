@@ -7,7 +7,7 @@ import pytest
 
 from segface_mmseg.utils import (atomic_output, atomic_output_dir,
                                  atomic_write_bytes, remove_stale_temporaries)
-from segface_mmseg.utils.atomic_files import temporary_path
+from segface_runtime.atomic_files import temporary_path
 
 
 def _dead_pid():

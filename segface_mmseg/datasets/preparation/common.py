@@ -29,8 +29,8 @@ from mmengine.utils import ProgressBar
 from PIL import Image
 
 # the converters clean up after killed runs through this module
-from ...utils.atomic_files import remove_stale_temporaries  # noqa: F401
-from ...utils.atomic_files import atomic_output, atomic_write_bytes
+from segface_runtime.atomic_files import remove_stale_temporaries  # noqa: F401
+from segface_runtime.atomic_files import atomic_output, atomic_write_bytes
 from .input_checks import ConversionError
 
 
