@@ -62,6 +62,22 @@ def array_test_pipeline(cfg: Config) -> Compose:
     return Compose(pipeline)
 
 
+def fixed_size_resize(cfg: Config) -> Optional[dict]:
+    """The test pipeline's fixed-size resize transform (mmcv's ``Resize``
+    or a subclass of it with ``keep_ratio=False`` and a ``scale``, which
+    mmcv gives as ``(w, h)``), or None."""
+    pipeline = cfg.get('test_dataloader', {}).get('dataset',
+                                                  {}).get('pipeline', [])
+    for transform in pipeline:
+        transform_cls = TRANSFORMS.get(transform.get('type', ''))
+        if (isinstance(transform_cls, type)
+                and issubclass(transform_cls, Resize)
+                and not transform.get('keep_ratio', False)
+                and transform.get('scale') is not None):
+            return transform
+    return None
+
+
 def network_input_size(cfg: Config) -> Tuple[int, int]:
     """``(h, w)`` of the network input of a config.
 
@@ -81,18 +97,9 @@ def network_input_size(cfg: Config) -> Tuple[int, int]:
     Raises:
         ValueError: Neither is set, or the two disagree.
     """
-    resized = None
-    pipeline = cfg.get('test_dataloader', {}).get('dataset',
-                                                  {}).get('pipeline', [])
-    for transform in pipeline:
-        transform_cls = TRANSFORMS.get(transform.get('type', ''))
-        if (isinstance(transform_cls, type)
-                and issubclass(transform_cls, Resize)
-                and not transform.get('keep_ratio', False)
-                and transform.get('scale') is not None):
-            w, h = transform['scale']  # mmcv's scale is (w, h)
-            resized = (int(h), int(w))
-            break
+    resize = fixed_size_resize(cfg)
+    resized = None if resize is None else (int(resize['scale'][1]),
+                                           int(resize['scale'][0]))
     padded = cfg.get('model', {}).get('data_preprocessor', {}).get('size')
     padded = None if padded is None else (int(padded[0]), int(padded[1]))
     if resized and padded and resized != padded:

@@ -27,7 +27,7 @@ import argparse
 import os.path as osp
 import sys
 
-from segface_runtime.cli import run_onnx
+from segface_runtime.cli import add_output_arguments, run_onnx
 from segface_runtime.output_files import (output_errors, output_stems,
                                           prepare_out_dir, report_renamed,
                                           unique_inputs)
@@ -44,25 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         'inputs', nargs='+', help='image files, folders of images, videos')
     add_face_parser_args(parser, by_name=True)
-    parser.add_argument(
-        '--out-dir',
-        default='segface_outputs',
-        help='output folder (default: %(default)s)')
-    parser.add_argument(
-        '--recursive', action='store_true', help='also read sub-folders')
-    parser.add_argument(
-        '--overlay',
-        action='store_true',
-        help='write colour overlays (vis/<name>.jpg, with a legend)')
-    parser.add_argument(
-        '--masks',
-        action='store_true',
-        help='write one 0/255 mask per class (masks/<name>/)')
-    parser.add_argument(
-        '--soft-masks',
-        action='store_true',
-        help='write each class probability as a 0-255 image '
-        '(soft_masks/<name>/)')
+    add_output_arguments(parser)
     parser.add_argument(
         '--onnx',
         metavar='FILE_OR_RELEASE',

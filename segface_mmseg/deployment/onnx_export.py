@@ -21,10 +21,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmcv.transforms import Resize
-from mmseg.registry import TRANSFORMS
 
 from segface_runtime.onnx_face_parser import INPUT_FORMAT
+from ..apis.inference_config import fixed_size_resize
 
 # scaled dot-product attention and layer norm export from opset 14 on
 MIN_OPSET = 14
@@ -124,19 +123,13 @@ def pipeline_resize_settings(cfg) -> dict:
     Raises:
         ValueError: The pipeline has no fixed-size resize.
     """
-    pipeline = cfg.get('test_dataloader', {}).get('dataset',
-                                                  {}).get('pipeline', [])
-    for transform in pipeline:
-        transform_cls = TRANSFORMS.get(transform.get('type', ''))
-        if (isinstance(transform_cls, type)
-                and issubclass(transform_cls, Resize)
-                and not transform.get('keep_ratio', False)
-                and transform.get('scale') is not None):
-            w, h = transform['scale']  # mmcv's scale is (w, h)
-            return dict(
-                size=[int(h), int(w)],
-                interpolation=transform.get('interpolation', 'bilinear'),
-                backend=transform.get('backend', 'cv2'))
+    transform = fixed_size_resize(cfg)
+    if transform is not None:
+        w, h = transform['scale']  # mmcv's scale is (w, h)
+        return dict(
+            size=[int(h), int(w)],
+            interpolation=transform.get('interpolation', 'bilinear'),
+            backend=transform.get('backend', 'cv2'))
     raise ValueError('the test pipeline has no fixed-size Resize '
                      '(keep_ratio=False): the runtime would not know how to '
                      'bring images to the network size')

@@ -1,6 +1,11 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """Facts and helpers of the training tests."""
+import os.path as osp
 import socket
+import subprocess
+import sys
+
+from tests.helpers.utils import REPO_ROOT, script_env
 
 
 def free_port() -> int:
@@ -8,6 +13,23 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
         return s.getsockname()[1]
+
+
+def run_dist_script(script: str, *args: str) -> str:
+    """Run ``tools/<script>`` (mmseg's ``dist_train.sh`` / ``dist_test.sh``
+    launcher) with 2 gloo processes on a free port; its output."""
+    proc = subprocess.run([osp.join(REPO_ROOT, 'tools', script), *args],
+                          cwd=REPO_ROOT,
+                          env=dict(
+                              script_env(),
+                              PYTHON=sys.executable,
+                              PORT=str(free_port())),
+                          stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT,
+                          text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    return proc.stdout
 
 
 # Parameters whose gradient is zero by construction (in a float64 backward

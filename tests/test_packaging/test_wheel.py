@@ -12,7 +12,6 @@ import json
 import os
 import os.path as osp
 import shutil
-import subprocess
 import sys
 import sysconfig
 import tarfile
@@ -25,24 +24,11 @@ from PIL import Image
 
 from segface_mmseg.zoo import packaged_configs
 from tests.helpers.hub_cache import add_release, offline_env
+from tests.helpers.packaging import build_sdist_and_wheel, run
 from tests.helpers.photos import face_photo
-from tests.helpers.utils import REPO_ROOT
 
 RELEASE = 'mobilenet_celeba_512'
 CONFIG_NAME = 'segface_mobilenetv3-l_8xb4-300e_celebamask-hq-512x512'
-
-
-def _run(args, cwd, env=None, timeout=600):
-    proc = subprocess.run(
-        args,
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=timeout)
-    assert proc.returncode == 0, f'{args} failed:\n{proc.stdout[-4000:]}'
-    return proc.stdout
 
 
 @pytest.fixture(scope='module')
@@ -50,31 +36,20 @@ def installed(tmp_path_factory):
     """``(python, bin_dir, dist_dir)`` of a venv holding the wheel built
     from the sdist."""
     root = tmp_path_factory.mktemp('packaging')
-    dist, build = str(root / 'dist'), str(root / 'build')
-    os.makedirs(build)
     # 1. sdist (its egg-info out of the checkout), 2. a wheel from it
-    _run([
-        sys.executable, 'setup.py', '-q', 'egg_info', '--egg-base', build,
-        'sdist', '-d', dist
-    ], REPO_ROOT)
-    [sdist] = [f for f in os.listdir(dist) if f.endswith('.tar.gz')]
-    _run([
-        sys.executable, '-m', 'pip', 'wheel', '-q', '--no-deps',
-        '--no-build-isolation',
-        osp.join(dist, sdist), '-w', dist
-    ], build)
+    dist, build = build_sdist_and_wheel(root)
     # 3. a fresh venv, the stack borrowed, the wheel installed
     venv = str(root / 'venv')
-    _run([sys.executable, '-m', 'venv', '--without-pip', venv], build)
+    run([sys.executable, '-m', 'venv', '--without-pip', venv], build)
     python = osp.join(venv, 'bin', 'python')
-    purelib = _run([
+    purelib = run([
         python, '-c', 'import sysconfig; print(sysconfig.get_paths()'
         "['purelib'])"
     ], build).strip()
     with open(osp.join(purelib, '_stack.pth'), 'w') as f:
         f.write(sysconfig.get_paths()['purelib'] + '\n')
     [wheel] = [f for f in os.listdir(dist) if f.endswith('.whl')]
-    _run([
+    run([
         sys.executable, '-m', 'pip', '--python', python, 'install', '-q',
         '--no-deps', '--no-index',
         osp.join(dist, wheel)
@@ -113,7 +88,7 @@ def test_by_name_from_outside_the_checkout(installed, tmp_path):
     # every packaged config loads from the wheel's copy (its _base_ files
     # included) and every distinct model among them builds (configs that
     # differ only in data settings share one)
-    out = _run([
+    out = run([
         python, '-c', 'import segface_mmseg, segface_mmseg.zoo as z\n'
         'from mmseg.registry import MODELS\n'
         'from mmengine.registry import init_default_scope\n'
@@ -133,7 +108,7 @@ def test_by_name_from_outside_the_checkout(installed, tmp_path):
     assert out.splitlines()[0].startswith(osp.dirname(osp.dirname(python)))
 
     # the command, by release name: downloads (offline cache), converts
-    _run([
+    run([
         osp.join(bin_dir, 'segface'), 'parse', 'face.jpg', '--model', RELEASE,
         '--out-dir', 'out', '--overlay', '--in-the-wild'
     ], work, env)
@@ -142,7 +117,7 @@ def test_by_name_from_outside_the_checkout(installed, tmp_path):
     assert (work / 'out' / 'vis' / 'face.jpg').is_file()
     faces = json.loads((work / 'out' / 'faces' / 'face.json').read_text())
     assert len(faces['faces']) >= 1
-    listing = _run([osp.join(bin_dir, 'segface'), 'list'], work, env)
+    listing = run([osp.join(bin_dir, 'segface'), 'list'], work, env)
     assert [line for line in listing.splitlines()
             if line.startswith(RELEASE)][0].split()[4] == 'yes'
 
@@ -151,7 +126,7 @@ def test_by_name_from_outside_the_checkout(installed, tmp_path):
     dest = work / 'mim'
     dest.mkdir()
     shutil.copyfile(blob, dest / 'model_299.pt')
-    _run([
+    run([
         python, '-m', 'mim', 'download', 'segface-mmseg', '--config',
         CONFIG_NAME, '--dest', '.'
     ], dest, env)
@@ -160,7 +135,7 @@ def test_by_name_from_outside_the_checkout(installed, tmp_path):
     # in Python: from_pretrained uses the cached weights (no conversion)
     # and gives the command's labels; the inferencer takes mim's files (the
     # official one converted in memory) and gives from_pretrained's
-    out = _run([
+    out = run([
         python, '-c', 'import numpy as np\n'
         'from PIL import Image\n'
         'from segface_mmseg.apis import FaceParser, SegFaceInferencer\n'

@@ -4,7 +4,6 @@ holding only onnxruntime, NumPy, OpenCV (headless) and the package's wheel,
 installed with ``--no-deps``; no torch, mmcv or mmseg anywhere in it."""
 import os
 import os.path as osp
-import subprocess
 import sys
 
 import numpy as np
@@ -13,40 +12,20 @@ from PIL import Image
 
 from segface_runtime import OnnxFaceParser, read_image
 from tests.helpers.onnx_files import face_images, write_images
-from tests.helpers.utils import REPO_ROOT
+from tests.helpers.packaging import build_sdist_and_wheel, run
 
 pytestmark = pytest.mark.slow
 
 
 def _run(args, cwd, env=None):
-    proc = subprocess.run(
-        args,
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=900)
-    assert proc.returncode == 0, f'{args} failed:\n{proc.stdout[-4000:]}'
-    return proc.stdout
+    return run(args, cwd, env, timeout=900)  # pip installs from an index
 
 
 @pytest.fixture(scope='module')
 def runtime_venv(tmp_path_factory):
     """``bin`` folder of a venv: onnxruntime, numpy, opencv, the wheel."""
     root = tmp_path_factory.mktemp('edge')
-    dist, build = str(root / 'dist'), str(root / 'build')
-    os.makedirs(build)
-    _run([
-        sys.executable, 'setup.py', '-q', 'egg_info', '--egg-base', build,
-        'sdist', '-d', dist
-    ], REPO_ROOT)
-    [sdist] = [f for f in os.listdir(dist) if f.endswith('.tar.gz')]
-    _run([
-        sys.executable, '-m', 'pip', 'wheel', '-q', '--no-deps',
-        '--no-build-isolation',
-        osp.join(dist, sdist), '-w', dist
-    ], build)
+    dist, build = build_sdist_and_wheel(root)
     [wheel] = [f for f in os.listdir(dist) if f.endswith('.whl')]
     venv = str(root / 'venv')
     _run([sys.executable, '-m', 'venv', venv], build)

@@ -3,8 +3,6 @@
 the saved labels are the flip-averaged prediction computed by hand, and
 every test image is painted."""
 import os
-import os.path as osp
-import subprocess
 import sys
 
 import cv2
@@ -13,9 +11,8 @@ import pytest
 import torch
 from PIL import Image
 
-from tests.helpers.training import free_port
-from tests.helpers.utils import (REPO_ROOT, build_model, load_script,
-                                 script_env, tiny_runner_config,
+from tests.helpers.training import run_dist_script
+from tests.helpers.utils import (build_model, load_script, tiny_runner_config,
                                  write_mmseg_layout)
 
 SIZE = 32
@@ -111,23 +108,10 @@ def test_dist_test_sh_with_gloo(tmp_path):
     torch.save(dict(state_dict=model.state_dict()), checkpoint)
 
     out = tmp_path / 'labels'
-    proc = subprocess.run([
-        osp.join(REPO_ROOT, 'tools', 'dist_test.sh'), config, checkpoint, '2',
-        '--out',
-        str(out)
-    ],
-                          cwd=REPO_ROOT,
-                          env=dict(
-                              script_env(),
-                              PYTHON=sys.executable,
-                              PORT=str(free_port())),
-                          stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT,
-                          text=True,
-                          timeout=300)
-    assert proc.returncode == 0, proc.stdout[-3000:]
-    assert 'distributed with gloo on CPU, rank 0 of 2' in proc.stdout
-    assert 'mF1' in proc.stdout
+    output = run_dist_script('dist_test.sh', config, checkpoint, '2', '--out',
+                             str(out))
+    assert 'distributed with gloo on CPU, rank 0 of 2' in output
+    assert 'mF1' in output
     # each of the 4 images scored once, as one process predicts it
     names = sorted(os.listdir(data / 'img_dir' / 'val'))
     assert sorted(os.listdir(out)) == [n[:-4] + '.png' for n in names]

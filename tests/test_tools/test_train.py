@@ -15,7 +15,6 @@ import os
 import os.path as osp
 import signal
 import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -23,7 +22,7 @@ import torch
 from mmengine.config import Config
 from PIL import Image
 
-from tests.helpers.training import ZERO_GRADIENT_PARAMETERS, free_port
+from tests.helpers.training import ZERO_GRADIENT_PARAMETERS, run_dist_script
 from tests.helpers.utils import (REPO_ROOT, build_model, demo_batch,
                                  run_script, script_env, tiny_runner_config,
                                  tool, write_mmseg_layout)
@@ -156,25 +155,12 @@ def test_two_process_gloo_training_learns_across_validations_and_saves(
         tmp_path, data_root):
     config = _config_file(tmp_path, data_root, max_iters=LEARNING_ITERS)
     work_dir = tmp_path / 'dist'
-    proc = subprocess.run([
-        osp.join(REPO_ROOT, 'tools', 'dist_train.sh'), config, '2',
-        '--work-dir',
-        str(work_dir)
-    ],
-                          cwd=REPO_ROOT,
-                          env=dict(
-                              script_env(),
-                              PYTHON=sys.executable,
-                              PORT=str(free_port())),
-                          stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT,
-                          text=True,
-                          timeout=300)
-    assert proc.returncode == 0, proc.stdout[-3000:]
+    output = run_dist_script('dist_train.sh', config, '2', '--work-dir',
+                             str(work_dir))
     log = open(glob.glob(str(work_dir / '*' / '*.log'))[0]).read()
     assert 'Distributed training: True' in log
     assert 'GPU number: 2' in log  # mmengine's name for the world size
-    assert 'distributed with gloo on CPU, rank 0 of 2' in proc.stdout
+    assert 'distributed with gloo on CPU, rank 0 of 2' in output
     assert 'find_unused_parameters=False' in log
     iters = list(range(INTERVAL, LEARNING_ITERS + 1, INTERVAL))
     _assert_validated_at(log, iters)
