@@ -4,7 +4,7 @@
 The floors, top to bottom (README, Layout)::
 
     cli > deployment, video > apis > zoo, engine > checkpoints > datasets
-        > models, evaluation, visualization, utils
+        > classes, models, evaluation, visualization, utils
 
 (``segface_runtime``, the torch-free runtime beside the package, is below
 them all.)
@@ -27,6 +27,7 @@ FLOORS = {
     'engine': 3,
     'checkpoints': 2,
     'datasets': 1,
+    'classes': 0,
     'models': 0,
     'evaluation': 0,
     'visualization': 0,

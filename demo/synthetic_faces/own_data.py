@@ -19,7 +19,7 @@ from mmengine.logging import print_log
 from mmengine.utils import track_parallel_progress, track_progress
 
 from segface_mmseg.apis import atomic_write_image
-from segface_mmseg.datasets import CELEBAMASK_HQ_CLASSES, write_classes_file
+from segface_mmseg.classes import CELEBAMASK_HQ_CLASSES, write_classes_file
 from segface_mmseg.utils import atomic_output_dir
 from .accessories import sample_accessories
 from .face import draw_face

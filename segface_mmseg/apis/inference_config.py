@@ -12,7 +12,7 @@ from mmengine.config import Config
 from mmengine.dataset import Compose
 from mmseg.registry import DATASETS, TRANSFORMS
 
-from ..datasets.face_classes import FACE_PALETTE
+from ..classes import FACE_PALETTE
 from .build_segmentor import build_segmentor
 
 

@@ -4,14 +4,13 @@ reads safely, :mod:`.weight_loading` converts an official file, checks the
 fit and loads); official SegFace
 checkpoints: their layout, converting them to mmseg; carrying any SegFace
 checkpoint over to another class list."""
+from ..utils.deprecation import deprecated_aliases
 from .backbone_keys import convert_backbone, unfold_order
 from .checkpoint_files import (CheckpointError, checkpoint_problem,
                                find_resumable_checkpoint, read_checkpoint)
 from .class_transfer import (CLASS_TOKENS_KEY, NEW_CLASS_INITS,
-                             checkpoint_classes, resolve_class_sources,
-                             transfer_checkpoint, transfer_class_tokens,
-                             transfer_classes)
-from .known_class_mappings import KNOWN_MAPPINGS, ClassMapping
+                             checkpoint_classes, transfer_checkpoint,
+                             transfer_class_tokens, transfer_classes)
 from .official_file import (as_mmseg_checkpoint, convert_official_checkpoint,
                             convert_official_file, dataset_meta,
                             is_official_checkpoint, load_official_state_dict,
@@ -41,7 +40,13 @@ __all__ = [
     'ConversionError', 'check_official_keys', 'convert_backbone',
     'convert_head', 'convert_segface_state_dict', 'detect_backbone',
     'detect_num_classes', 'unfold_order', 'CLASS_TOKENS_KEY',
-    'NEW_CLASS_INITS', 'checkpoint_classes', 'resolve_class_sources',
-    'transfer_checkpoint', 'transfer_class_tokens', 'transfer_classes',
-    'KNOWN_MAPPINGS', 'ClassMapping'
+    'NEW_CLASS_INITS', 'checkpoint_classes', 'transfer_checkpoint',
+    'transfer_class_tokens', 'transfer_classes'
 ]
+
+# moved to segface_mmseg.classes (the one room for class lists)
+__getattr__ = deprecated_aliases(
+    __name__, {
+        name: f'segface_mmseg.classes.{name}'
+        for name in ('KNOWN_MAPPINGS', 'ClassMapping', 'resolve_class_sources')
+    })

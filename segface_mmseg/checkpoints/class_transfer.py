@@ -23,105 +23,21 @@ new list does not use are dropped.
 
 Pure functions on state dicts; the engine's ``ClassTransferHook`` and
 ``tools/model_converters/transfer_classes.py`` apply them. The mappings
-between the built-in datasets are in :mod:`.known_class_mappings`.
+between the built-in datasets, and the resolution of class names into
+source ids, are in :mod:`segface_mmseg.classes`.
 """
 from collections import OrderedDict
-from typing import List, Mapping, Optional, Sequence, Tuple, Union
+from typing import List, Mapping, Optional, Sequence, Tuple
 
 import torch
 from torch import Tensor
 
+from ..classes import SourceNames, describe_sources, resolve_class_sources
 from ..utils.errors import ConversionError
 
 # The class tokens of a SegFace segmentor (``EncoderDecoder.decode_head``).
 CLASS_TOKENS_KEY = 'decode_head.class_tokens.weight'
 NEW_CLASS_INITS = ('mean', 'normal')
-
-SourceNames = Union[str, Sequence[str]]
-
-
-def _check_names(classes: Sequence[str], what: str) -> None:
-    if not classes:
-        raise ConversionError(f'the {what} class list is empty')
-    seen = set()
-    for name in classes:
-        if not isinstance(name, str) or not name:
-            raise ConversionError(
-                f'{what} class names must be non-empty strings, got '
-                f'{name!r}')
-        if name in seen:
-            raise ConversionError(f'{what} class {name!r} is listed twice')
-        seen.add(name)
-
-
-def resolve_class_sources(
-    src_classes: Sequence[str],
-    dst_classes: Sequence[str],
-    mapping: Optional[Mapping[str, SourceNames]] = None,
-    new_classes: Sequence[str] = ()
-) -> List[Tuple[int, ...]]:
-    """The source class ids of each class of the new list.
-
-    Args:
-        src_classes (Sequence[str]): Class names of the checkpoint, by id.
-        dst_classes (Sequence[str]): Class names of the new model, by id.
-        mapping (dict[str, str | Sequence[str]], optional): New class name
-            -> source class name(s), for renames and merges. Default: None
-            (names match only themselves).
-        new_classes (Sequence[str]): New classes without a source.
-
-    Returns:
-        list[tuple[int]]: For new id ``i``, the ids of its sources in
-        ``src_classes`` (empty for a new class).
-
-    Raises:
-        ConversionError: An unknown name, a class without a source that is
-            not declared new, a class mapped and declared new, an empty or
-            repeated name.
-    """
-    _check_names(src_classes, 'source')
-    _check_names(dst_classes, 'target')
-    mapping = dict(mapping or {})
-    new_classes = list(new_classes)
-    src_index = {name: i for i, name in enumerate(src_classes)}
-    targets = set(dst_classes)
-    for name in list(mapping) + new_classes:
-        if name not in targets:
-            kind = 'mapped' if name in mapping else 'declared new'
-            raise ConversionError(
-                f'class {name!r} is {kind} but is not in the target classes '
-                f'{tuple(dst_classes)}')
-    both = sorted(set(mapping) & set(new_classes))
-    if both:
-        raise ConversionError(f'classes {both} are both mapped and declared '
-                              'new; choose one')
-    sources = []
-    for name in dst_classes:
-        if name in mapping:
-            names = mapping[name]
-            names = (names, ) if isinstance(names, str) else tuple(names)
-            if not names:
-                raise ConversionError(
-                    f'class {name!r} is mapped to no source class; declare '
-                    'it new instead')
-            unknown = [n for n in names if n not in src_index]
-            if unknown:
-                raise ConversionError(
-                    f'class {name!r} is mapped from {unknown}, which the '
-                    f'checkpoint does not have; its classes are '
-                    f'{tuple(src_classes)}')
-            sources.append(tuple(src_index[n] for n in names))
-        elif name in new_classes:
-            sources.append(())
-        elif name in src_index:
-            sources.append((src_index[name], ))
-        else:
-            raise ConversionError(
-                f'class {name!r} has no source: the checkpoint\'s classes '
-                f'are {tuple(src_classes)}. Map it from some of them '
-                f'(mapping={{{name!r}: (...)}}) or declare it new '
-                f'(new_classes=[{name!r}])')
-    return sources
 
 
 def transfer_class_tokens(tokens: Tensor,
@@ -268,19 +184,3 @@ def transfer_checkpoint(checkpoint: Mapping,
             new_init=new_init,
             classes=describe_sources(src_classes, dst_classes, sources)))
     return dict(state_dict=state_dict, meta=meta)
-
-
-def describe_sources(src_classes: Sequence[str], dst_classes: Sequence[str],
-                     sources: Sequence[Tuple[int, ...]]) -> List[str]:
-    """One line per new class (``'  4 eyes <- l_eye + r_eye (mean)'``), and
-    one naming the dropped source classes."""
-    lines = []
-    for i, (name, ids) in enumerate(zip(dst_classes, sources)):
-        origin = ' + '.join(src_classes[j] for j in ids) or 'new'
-        lines.append(f'{i:>3} {name} <- {origin}' +
-                     (' (mean)' if len(ids) > 1 else ''))
-    used = {j for ids in sources for j in ids}
-    dropped = [c for j, c in enumerate(src_classes) if j not in used]
-    if dropped:
-        lines.append('dropped: ' + ', '.join(dropped))
-    return lines

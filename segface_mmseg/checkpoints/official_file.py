@@ -4,8 +4,7 @@ mmseg checkpoints (with ``meta.dataset_meta``), in memory or to a file."""
 import os.path as osp
 from typing import Dict, Optional
 
-from ..datasets.face_classes import (CELEBAMASK_HQ_CLASSES, LAPA_CLASSES,
-                                     palette_of)
+from ..classes import CELEBAMASK_HQ_CLASSES, LAPA_CLASSES, palette_of
 from ..utils import atomic_torch_save
 from ..utils.errors import ConversionError
 from .checkpoint_files import CheckpointError, read_checkpoint

@@ -2,7 +2,7 @@
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
-from .face_classes import CELEBAMASK_HQ_CLASSES, palette_of
+from ..classes import CELEBAMASK_HQ_CLASSES, palette_of
 from .sample_checks import SampleChecks
 
 

@@ -5,7 +5,7 @@ from typing import List, Optional
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
-from .classes_file import KEYS, face_metainfo, read_classes_file
+from ..classes.classes_file import KEYS, face_metainfo, read_classes_file
 from .sample_checks import SampleChecks
 
 

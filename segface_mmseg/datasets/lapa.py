@@ -1,7 +1,7 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 from mmseg.registry import DATASETS
 
-from .face_classes import LAPA_CLASSES, palette_of
+from ..classes import LAPA_CLASSES, palette_of
 from .face_landmark_dataset import FaceLandmarkDataset
 
 

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from segface_mmseg.datasets.face_classes import CELEBAMASK_HQ_CLASSES
+from segface_mmseg.classes import CELEBAMASK_HQ_CLASSES
 
 # ids spread over several mask folders (id // 2000) and all three splits
 CELEBA_SPLITS = {'train': [0, 1, 4001], 'val': [1999, 29999], 'test': [2000]}

@@ -5,8 +5,7 @@ import os.path as osp
 
 import torch
 
-from segface_mmseg.datasets.face_classes import (CELEBAMASK_HQ_CLASSES,
-                                                 palette_of)
+from segface_mmseg.classes import CELEBAMASK_HQ_CLASSES, palette_of
 from .utils import CONFIG_DIR
 
 MOBILENET = osp.join(

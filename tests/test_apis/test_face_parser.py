@@ -10,8 +10,7 @@ from PIL import Image
 
 from segface_mmseg.apis import FaceDetection, FaceParser
 from segface_mmseg.apis.face_crops import box_frame, image_to_crop_matrix
-from segface_mmseg.datasets.face_classes import (CELEBAMASK_HQ_CLASSES,
-                                                 FACE_PALETTE)
+from segface_mmseg.classes import CELEBAMASK_HQ_CLASSES, FACE_PALETTE
 from tests.helpers.parser_stubs import (boxes_detector, fake_forward,
                                         random_image)
 from tests.helpers.photos import PLACEMENTS, group_photo

@@ -1,5 +1,5 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
-"""Dataset classes, class orders and landmarks; their configs."""
+"""Dataset classes and landmarks; their configs."""
 import os
 import os.path as osp
 import re
@@ -11,12 +11,9 @@ from mmengine.registry import init_default_scope
 from mmseg.registry import DATASETS
 from PIL import Image
 
-from segface_mmseg.datasets import (CELEBAMASK_HQ_CLASSES,
-                                    ORIGINAL_CELEBAMASK_HQ_CLASSES,
-                                    ZLLRUNNING_CELEBAMASK_HQ_CLASSES,
-                                    CelebAMaskHQDataset, HelenDataset,
-                                    LaPaDataset, class_remap, left_right_pairs,
-                                    load_landmarks)
+from segface_mmseg.classes import left_right_pairs
+from segface_mmseg.datasets import (CelebAMaskHQDataset, HelenDataset,
+                                    LaPaDataset, load_landmarks)
 from segface_mmseg.datasets.preparation import convert_helen, convert_lapa
 from segface_mmseg.datasets.sample_checks import (LabelValueError,
                                                   NoSamplesError, one_line)
@@ -44,35 +41,6 @@ def test_metainfo_in_official_id_order(dataset, ids, pairs):
     assert len(dataset.METAINFO['palette']) == len(classes)
     assert len({tuple(c) for c in dataset.METAINFO['palette']}) == len(classes)
     assert left_right_pairs(classes) == pairs
-
-
-def test_class_remap_by_hand():
-    to_zll = class_remap(CELEBAMASK_HQ_CLASSES,
-                         ZLLRUNNING_CELEBAMASK_HQ_CLASSES)
-    # ours: neck 1, skin 2, cloth 3, hair 14; zllrunning: skin 1, neck 14,
-    # cloth 16, hair 17
-    assert to_zll[[0, 1, 2, 3, 14, 255]].tolist() == [0, 14, 1, 16, 17, 255]
-    from_original = class_remap(ORIGINAL_CELEBAMASK_HQ_CLASSES,
-                                CELEBAMASK_HQ_CLASSES)
-    # original: skin 1, nose 2, neck 17, cloth 18
-    assert from_original[[1, 2, 17, 18]].tolist() == [2, 10, 1, 3]
-    back = class_remap(ZLLRUNNING_CELEBAMASK_HQ_CLASSES, CELEBAMASK_HQ_CLASSES)
-    assert back[to_zll[:19]].tolist() == list(range(19))
-    with pytest.raises(ValueError, match='no counterpart'):
-        class_remap(CELEBAMASK_HQ_CLASSES, ('background', 'skin'))
-
-
-def test_docs_remap_tables_match_the_code():
-    path = osp.join(osp.dirname(CONFIG_DIR), 'docs', 'datasets.md')
-    with open(path) as f:
-        rows = re.findall(r'^\| (\d+) \| `(\w+)` \| (\d+) \| (\d+) \|$',
-                          f.read(), re.M)
-    assert len(rows) == 19
-    zll = class_remap(CELEBAMASK_HQ_CLASSES, ZLLRUNNING_CELEBAMASK_HQ_CLASSES)
-    orig = class_remap(CELEBAMASK_HQ_CLASSES, ORIGINAL_CELEBAMASK_HQ_CLASSES)
-    for ours, name, zll_id, orig_id in rows:
-        assert CELEBAMASK_HQ_CLASSES[int(ours)] == name
-        assert (zll[int(ours)], orig[int(ours)]) == (int(zll_id), int(orig_id))
 
 
 # ------------------------------------------------------------ the datasets

@@ -13,8 +13,8 @@ from mmengine.registry import init_default_scope
 from mmseg.registry import DATASETS
 from PIL import Image
 
-from segface_mmseg.datasets import (FACE_PALETTE, FaceParsingDataset,
-                                    write_classes_file)
+from segface_mmseg.classes import FACE_PALETTE, write_classes_file
+from segface_mmseg.datasets import FaceParsingDataset
 from segface_mmseg.evaluation import FaceParsingMetric
 
 CLASSES = ('background', 'skin', 'l_eye', 'r_eye', 'teeth')

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from demo.synthetic_faces.own_data import CLASSES
-from segface_mmseg.datasets import CELEBAMASK_HQ_CLASSES
+from segface_mmseg.classes import CELEBAMASK_HQ_CLASSES
 from tests.helpers.utils import (REPO_ROOT, build_model, load_config,
                                  load_script, run_script, tool)
 

@@ -16,7 +16,7 @@ from demo.synthetic_faces import draw_face, sample_accessories
 from demo.synthetic_faces.own_data import (CLASSES, MERGES, NEW_CLASSES,
                                            draw_own_face, label_lut,
                                            write_own_faces)
-from segface_mmseg.datasets import CELEBAMASK_HQ_CLASSES
+from segface_mmseg.classes import CELEBAMASK_HQ_CLASSES
 from tests.helpers.utils import CONFIG_DIR
 
 CELEB = {name: i for i, name in enumerate(CELEBAMASK_HQ_CLASSES)}

@@ -14,7 +14,7 @@ from demo.synthetic_faces import (ACCESSORY_RATES, METADATA_FILE, draw_face,
                                   generate_synthetic_celebamask_hq,
                                   prepare_synthetic_celebamask_hq,
                                   raw_download, sample_accessories)
-from segface_mmseg.datasets.face_classes import CELEBAMASK_HQ_CLASSES
+from segface_mmseg.classes import CELEBAMASK_HQ_CLASSES
 from segface_mmseg.datasets.preparation import (PART_SUFFIXES,
                                                 convert_celebamask_hq,
                                                 merge_parts)

@@ -9,8 +9,7 @@ import sys
 import cv2
 import numpy as np
 
-from segface_mmseg.datasets.face_classes import (CELEBAMASK_HQ_CLASSES,
-                                                 palette_of)
+from segface_mmseg.classes import CELEBAMASK_HQ_CLASSES, palette_of
 from tests.helpers.utils import REPO_ROOT
 
 

@@ -11,7 +11,7 @@ from onnx import TensorProto, helper
 
 from segface_mmseg.apis import FaceParser
 from segface_mmseg.apis.inference_config import array_test_pipeline
-from segface_mmseg.datasets.face_classes import CELEBAMASK_HQ_CLASSES
+from segface_mmseg.classes import CELEBAMASK_HQ_CLASSES
 from segface_runtime import OnnxFaceParser, OnnxModelError
 from tests.helpers.onnx_files import face_images
 

@@ -11,7 +11,7 @@ import onnxruntime as ort
 import pytest
 import torch
 
-from segface_mmseg.datasets.face_classes import CELEBAMASK_HQ_CLASSES
+from segface_mmseg.classes import CELEBAMASK_HQ_CLASSES
 from tests.helpers.tiny_model import SIZE, save_checkpoint, write_tiny_config
 from tests.helpers.utils import build_model, load_script
 

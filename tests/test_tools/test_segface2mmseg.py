@@ -13,7 +13,7 @@ from mmseg.apis import init_model
 from segface_mmseg.checkpoints import (ConversionError, convert_official_file,
                                        convert_segface_state_dict)
 from segface_mmseg.checkpoints.releases import RELEASES
-from segface_mmseg.datasets import CELEBAMASK_HQ_CLASSES, LAPA_CLASSES
+from segface_mmseg.classes import CELEBAMASK_HQ_CLASSES, LAPA_CLASSES
 from tests.helpers.official_weights import (synthetic_official_state_dict,
                                             write_official_file)
 from tests.helpers.utils import load_config, load_script

@@ -8,8 +8,8 @@ import torch
 
 from segface_mmseg.checkpoints import load_weights
 from segface_mmseg.checkpoints.class_transfer import CLASS_TOKENS_KEY
-from segface_mmseg.datasets import (CELEBAMASK_HQ_CLASSES, LAPA_CLASSES,
-                                    write_classes_file)
+from segface_mmseg.classes import (CELEBAMASK_HQ_CLASSES, LAPA_CLASSES,
+                                   write_classes_file)
 from tests.helpers.official_weights import write_official_file
 from tests.helpers.utils import (build_model, load_config, load_script,
                                  run_script, tool)

@@ -33,8 +33,8 @@ from segface_mmseg.checkpoints import CheckpointError, read_mmseg_checkpoint
 from segface_mmseg.checkpoints.class_transfer import (NEW_CLASS_INITS,
                                                       checkpoint_classes,
                                                       transfer_checkpoint)
-from segface_mmseg.checkpoints.known_class_mappings import KNOWN_MAPPINGS
-from segface_mmseg.datasets import face_metainfo, read_classes_file
+from segface_mmseg.classes import (KNOWN_MAPPINGS, face_metainfo,
+                                   read_classes_file)
 from segface_mmseg.utils import ConversionError, atomic_output
 
 

@@ -22,7 +22,7 @@ from typing import Dict, Sequence, Tuple
 
 import numpy as np
 
-from ..face_classes import HELEN_CLASSES
+from ...classes import HELEN_CLASSES
 from .common import convert_all, outputs_current, save_image, write_landmarks
 from .input_checks import (ConversionError, check_disjoint_splits,
                            check_finite_points, check_label_values, check_size,

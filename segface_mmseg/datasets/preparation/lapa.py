@@ -19,7 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..face_classes import LAPA_CLASSES
+from ...classes import LAPA_CLASSES
 from .common import (convert_all, copy_file, outputs_current, save_image,
                      write_landmarks)
 from .input_checks import (ConversionError, check_complete,

@@ -7,8 +7,8 @@ from mmengine.model import is_model_wrapper
 from mmseg.registry import HOOKS
 
 from ...checkpoints import load_state_dict_strictly, read_mmseg_checkpoint
-from ...checkpoints.class_transfer import (checkpoint_classes,
-                                           describe_sources, transfer_classes)
+from ...checkpoints.class_transfer import checkpoint_classes, transfer_classes
+from ...classes import describe_sources
 from ...utils.errors import ConversionError
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from segface_mmseg.datasets.face_classes import CELEBAMASK_HQ_CLASSES
+from segface_mmseg.classes import CELEBAMASK_HQ_CLASSES
 from segface_mmseg.datasets.preparation import (convert_celebamask_hq,
                                                 convert_helen, convert_lapa,
                                                 merge_part_masks, merge_parts)

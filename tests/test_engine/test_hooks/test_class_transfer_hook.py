@@ -10,7 +10,7 @@ from mmengine.config import Config
 
 from segface_mmseg.checkpoints.class_transfer import (CLASS_TOKENS_KEY,
                                                       transfer_classes)
-from segface_mmseg.datasets import CELEBAMASK_HQ_CLASSES, write_classes_file
+from segface_mmseg.classes import CELEBAMASK_HQ_CLASSES, write_classes_file
 from segface_mmseg.engine.hooks import ClassTransferHook
 from segface_mmseg.utils import ConversionError
 from tests.helpers.utils import (build_model, run_script, tiny_runner_config,
