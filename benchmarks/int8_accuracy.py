@@ -9,6 +9,12 @@ Prints each class's F1 against the test labels (at the labels' size), the
 mean F1 over the classes but background, and the share of pixels with the
 fp32 label.
 
+Each ``--variants`` entry is a recipe with optional ``/``-separated
+modifiers of :func:`quantize_int8`'s defaults: ``full-range`` (8-bit
+weights, no ``reduce_range``) and a calibration method (``MinMax``,
+``Entropy``, ``Percentile``), e.g. ``weights/full-range/MinMax`` or
+``all/Entropy``.
+
 Example (the demo's checkpoint and data, ``make demo`` first)::
 
     python -m benchmarks.int8_accuracy
@@ -40,10 +46,31 @@ def parse_args():
     parser.add_argument('--data-root', help='default: the config\'s')
     parser.add_argument('--calib-num', type=int, default=64)
     parser.add_argument('--eval-num', type=int, default=1000)
-    parser.add_argument('--recipes', nargs='+', default=list(INT8_RECIPES))
+    parser.add_argument(
+        '--variants',
+        nargs='+',
+        default=list(INT8_RECIPES),
+        help='RECIPE[/full-range][/MinMax|Entropy|Percentile]')
     parser.add_argument('--threads', type=int, default=1)
     parser.add_argument('--out', help='also write the table (markdown)')
     return parser.parse_args()
+
+
+def parse_variant(variant):
+    """``'weights/full-range/MinMax'`` -> quantize_int8 arguments."""
+    recipe, *modifiers = variant.split('/')
+    options = dict(recipe=recipe)
+    for modifier in modifiers:
+        if modifier == 'full-range':
+            options['reduce_range'] = False
+        elif modifier in ('MinMax', 'Entropy', 'Percentile'):
+            options['calibrate_method'] = modifier
+        else:
+            raise SystemExit(f'{variant}: unknown modifier {modifier!r}')
+    if recipe not in INT8_RECIPES:
+        raise SystemExit(f'{variant}: unknown recipe; recipes: '
+                         f'{", ".join(INT8_RECIPES)}')
+    return options
 
 
 def _labels(parser, images):
@@ -72,11 +99,11 @@ def main():
         fp32_labels = _labels(fp32, held)
         inputs = [fp32.network_input([image]) for image in calib]
         columns = {}
-        for recipe in args.recipes:
-            path = osp.join(work, f'int8_{recipe}.onnx')
-            quantize_int8(fp32_file, path, inputs, recipe)
+        for number, variant in enumerate(args.variants):
+            path = osp.join(work, f'int8_{number}.onnx')
+            quantize_int8(fp32_file, path, inputs, **parse_variant(variant))
             int8 = OnnxFaceParser(path, threads=args.threads)
-            columns[f'int8 ({recipe})'] = compare_labels(
+            columns[f'int8 ({variant})'] = compare_labels(
                 fp32_labels, _labels(int8, held), fp32.classes, refs)
         bf16 = FaceParser(config, checkpoint, amp='bf16')
         columns['bf16'] = compare_labels(

@@ -91,12 +91,17 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
         'tokens x features) stay fp32; all: every Conv/MatMul in int8')
     int8.add_argument(
         '--reduce-range',
-        action='store_true',
-        help='7-bit weights (for AVX2 / AVX-512 CPUs without VNNI)')
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help='7-bit weights (default), exact on x86 CPUs without VNNI, '
+        'whose u8 x s8 products saturate with 8-bit weights; '
+        '--no-reduce-range for VNNI / AMX / ARM targets only')
     int8.add_argument(
         '--calibrate-method',
-        default='MinMax',
-        choices=['MinMax', 'Entropy', 'Percentile'])
+        default='Percentile',
+        choices=['MinMax', 'Entropy', 'Percentile'],
+        help='activation ranges from the calibration images '
+        '(default: %(default)s, the 99.999th percentile)')
     tol = Int8Tolerance()
     int8.add_argument(
         '--min-agreement',

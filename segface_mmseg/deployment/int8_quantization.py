@@ -2,8 +2,9 @@
 """Static post-training int8 quantization of an fp32 SegFace export with
 onnxruntime's QDQ quantizer.
 
-Weights are quantized per output channel (int8, symmetric), activations
-per tensor (uint8) from the ranges seen on calibration images. What stays
+Weights are quantized per output channel (int8, symmetric, 7-bit range by
+default), activations per tensor (uint8) from the ranges seen on
+calibration images (their 99.999th percentiles by default). What stays
 in fp32 (see :data:`INT8_RECIPES`): everything but convolutions and
 products with a weight (``Conv``, ``MatMul``, ``Gemm``), so softmax, layer
 and batch normalisation statistics, GELU and the resizes keep fp32; and,
@@ -67,8 +68,8 @@ def quantize_int8(fp32_file: str,
                   int8_file: str,
                   calibration_inputs: Sequence[np.ndarray],
                   recipe: str = 'weights',
-                  reduce_range: bool = False,
-                  calibrate_method: str = 'MinMax') -> dict:
+                  reduce_range: bool = True,
+                  calibrate_method: str = 'Percentile') -> dict:
     """Write the int8 (QDQ) model of an fp32 export.
 
     Args:
@@ -77,9 +78,14 @@ def quantize_int8(fp32_file: str,
         calibration_inputs (Sequence[np.ndarray]): ``1 x 3 x H x W``
             network inputs (RGB 0-255) of the calibration images.
         recipe (str): A key of :data:`INT8_RECIPES`. Default: ``'weights'``.
-        reduce_range (bool): 7-bit weights (avoids the u8 x s8 saturation of
-            AVX2 / AVX-512 CPUs without VNNI). Default: False.
-        calibrate_method (str): ``MinMax``, ``Entropy`` or ``Percentile``.
+        reduce_range (bool): 7-bit weights, which avoid the saturation of
+            the u8 x s8 products on x86 CPUs without VNNI (AVX2, AVX-512
+            without VNNI; onnxruntime's kernels add pairs of products in
+            int16 there). Default: True (the model may run on such a CPU);
+            False only for VNNI / AMX / ARM targets.
+        calibrate_method (str): ``MinMax``, ``Entropy`` or ``Percentile``
+            (99.999th percentile of each activation's magnitudes).
+            Default: ``'Percentile'``.
 
     Returns:
         dict: The recipe as applied: ``recipe``, ``reduce_range``,

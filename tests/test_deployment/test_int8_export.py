@@ -8,8 +8,9 @@ import cv2
 import numpy as np
 import onnx
 import pytest
+from onnx import numpy_helper
 
-from segface_mmseg.deployment import activation_products
+from segface_mmseg.deployment import activation_products, quantize_int8
 from segface_runtime import OnnxFaceParser
 from tests.helpers.onnx_files import export_tiny, face_images, write_images
 from tests.helpers.utils import load_script
@@ -58,8 +59,32 @@ def test_int8_file_is_quantized_and_keeps_the_metadata(int8_export):
         assert meta[key] == fp32_meta[key]
     recipe = json.loads(meta['int8_recipe'])
     assert recipe['recipe'] == 'weights'
+    assert recipe['reduce_range']
+    assert recipe['calibrate_method'] == 'Percentile'
     assert recipe['calibration_images'] == 4
     assert json.loads(meta['int8_check'])['held_out_images'] == 2
+
+
+def _largest_int8_weight(model):
+    weights = [
+        numpy_helper.to_array(init) for init in model.graph.initializer
+        if init.data_type == onnx.TensorProto.INT8
+    ]
+    assert weights
+    return max(int(np.abs(w.astype(np.int32)).max()) for w in weights)
+
+
+def test_weights_keep_to_seven_bits_unless_told(int8_export, tmp_path):
+    # 8-bit weights saturate onnxruntime's u8 x s8 kernels on x86 CPUs
+    # without VNNI, so the default is the reduced range [-64, 64]
+    _, out, fp32, _ = int8_export
+    assert _largest_int8_weight(onnx.load(out)) == 64
+    parser = OnnxFaceParser(fp32)
+    inputs = [parser.network_input([image]) for image in face_images(2)]
+    full = str(tmp_path / 'full_range.onnx')
+    recipe = quantize_int8(fp32, full, inputs, reduce_range=False)
+    assert not recipe['reduce_range']
+    assert _largest_int8_weight(onnx.load(full)) == 127
 
 
 def test_products_of_two_activations_stay_fp32(int8_export):
