@@ -1,5 +1,5 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
-"""A hook that prints the dtype of the training logits (for the AMP test)."""
+"""Hooks that print the dtypes a run computes in (for the AMP tests)."""
 from mmengine.hooks import Hook
 from mmseg.registry import HOOKS
 
@@ -18,3 +18,17 @@ class LogitsDtypeProbeHook(Hook):
             print(f'training logits dtype: {inputs[0].dtype}', flush=True)
 
         model.decode_head.loss_decode[0].register_forward_pre_hook(report)
+
+
+@HOOKS.register_module()
+class FeatureDtypeProbeHook(Hook):
+    """Print ``test features dtype: <dtype>`` at every test forward: the
+    dtype of the backbone's first feature map."""
+
+    def before_test(self, runner) -> None:
+        model = getattr(runner.model, 'module', runner.model)
+
+        def report(module, inputs, outputs):
+            print(f'test features dtype: {outputs[0].dtype}', flush=True)
+
+        model.backbone.register_forward_hook(report)

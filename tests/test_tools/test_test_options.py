@@ -93,6 +93,28 @@ def test_tta_out_and_show_dir(tmp_path, monkeypatch):
         assert cv2.imread(str(painted / name)).shape == (SIZE, 2 * SIZE, 3)
 
 
+def test_amp_tests_in_bf16_on_the_cpu(tmp_path, monkeypatch, capsys):
+    data = tmp_path / 'data'
+    write_mmseg_layout(str(data), size=SIZE)
+    cfg = tiny_runner_config(tmp_path / 'work', data, size=SIZE)
+    cfg.custom_imports = dict(
+        imports=['segface_mmseg', 'tests.helpers.dtype_probe_hook'],
+        allow_failed_imports=False)
+    cfg.custom_hooks = [dict(type='FeatureDtypeProbeHook')]
+    config = str(tmp_path / 'tiny.py')
+    cfg.dump(config)
+    checkpoint = str(tmp_path / 'tiny.pth')
+    torch.save(dict(state_dict=build_model(cfg).state_dict()), checkpoint)
+    monkeypatch.setenv('LOCAL_RANK', '0')
+    monkeypatch.setattr(sys, 'argv', ['test.py', config, checkpoint, '--amp'])
+    load_script('tools', 'test.py').main()
+    dtypes = [
+        line for line in capsys.readouterr().out.splitlines()
+        if line.startswith('test features dtype')
+    ]
+    assert dtypes and set(dtypes) == {'test features dtype: torch.bfloat16'}
+
+
 @pytest.mark.slow
 @pytest.mark.subprocess
 def test_dist_test_sh_with_gloo(tmp_path):
