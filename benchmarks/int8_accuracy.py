@@ -21,7 +21,6 @@ Example (the demo's checkpoint and data, ``make demo`` first)::
 """
 import argparse
 import os.path as osp
-import platform
 import shutil
 import tempfile
 
@@ -34,7 +33,7 @@ from segface_mmseg.deployment import (INT8_RECIPES, compare_labels, export,
                                       load_calibration_split, quantize_int8)
 from segface_mmseg.deployment.int8_export import load_reference_labels
 from segface_runtime import OnnxFaceParser, list_images
-from . import repo_path, write_table
+from . import cpu_description, repo_path, write_table
 from .bf16_agreement import DEMO
 
 
@@ -117,7 +116,7 @@ def main():
         f'{osp.basename(config)}, {osp.basename(checkpoint)}: '
         f'{len(held)} test images ({len(list_images(osp.dirname(files[0])))}'
         f' in the split), calibration on {len(calib)} training images; '
-        f'{platform.processor() or platform.machine()}, F1 against the test '
+        f'{cpu_description()}, F1 against the test '
         'labels at their size', '',
         '| class | pixels | fp32 F1 | ' + ' | '.join(f'{n} F1 (change)'
                                                      for n in names) + ' |',

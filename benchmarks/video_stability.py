@@ -27,14 +27,13 @@ per-frame parsing. Run from the repository root, after ``make demo``::
 """
 import argparse
 import os.path as osp
-import platform
 import time
 
 import cv2
 import numpy as np
 import torch
 
-from benchmarks import repo_path, write_table
+from benchmarks import cpu_description, repo_path, write_table
 from demo.synthetic_faces import DEFAULT_CONFIG, draw_face
 from segface_mmseg.apis import FaceDetection, FaceParser
 from segface_mmseg.video import VideoFaceParser
@@ -47,10 +46,13 @@ VIDEOS = (('slow', 1, 0.3, 4, 75, False,
                              False), ('cut', 1, 0.5, 4, 75, True, False),
           ('two_faces', 2, 0.5, 4, 75, False, False), ('leaves', 1, 0.5, 4, 75,
                                                        False, True))
-METHODS = (('per-frame', dict(temporal=False)), ('temporal',
-                                                 dict(warp='none')),
-           ('temporal+transform', dict(warp='transform')), ('temporal+flow',
-                                                            dict(warp='flow')))
+METHODS = (
+    ('per-frame', dict(temporal=False)),
+    ('temporal (no warp)', dict(warp='none')),
+    ('temporal+transform', dict(warp='transform')),
+    ('temporal+flow (default)', dict(warp='flow')),
+)
+DEFAULT_METHOD = METHODS[-1][0]
 
 
 def camera_path(rng, frames, speed):
@@ -187,6 +189,7 @@ def run_method(parser, video, options, num_classes, cut_at):
         f1=f1,
         flicker=np.nanmean(flicker),
         moved_flicker=np.mean(moved_flicker),
+        per_frame_moved=moved_flicker,
         per_frame=flicker,
         tc=np.mean(consistency),
         ms=1000 * np.median(times[1:]),
@@ -199,7 +202,7 @@ def strip(video, results, palette):
     from segface_mmseg.visualization import overlay
     frames = range(len(video) // 5, len(video) // 5 + 3)
     rows = []
-    for key in (None, 'per-frame', 'temporal+transform'):
+    for key in (None, 'per-frame', DEFAULT_METHOD):
         row = []
         for i in frames:
             image = video[i][0]
@@ -215,14 +218,14 @@ def plot(results, name, path):
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(6, 2.4), dpi=100)
-    for key in ('per-frame', 'temporal+transform'):
+    for key in ('per-frame', DEFAULT_METHOD):
         ax.plot(
             range(1,
-                  len(results[key]['per_frame']) + 1),
-            results[key]['per_frame'],
+                  len(results[key]['per_frame_moved']) + 1),
+            results[key]['per_frame_moved'],
             label=key)
     ax.set_xlabel(f'frame ({name})')
-    ax.set_ylabel('flicker (%)')
+    ax.set_ylabel('flicker, moved (%)')
     ax.legend()
     fig.tight_layout()
     fig.savefig(path)
@@ -251,7 +254,7 @@ def main(argv=None):
             margin=0.0))
     num_classes = len(parsers['whole'].classes)
     lines = [
-        f'CPU: {platform.processor() or platform.machine()}, '
+        f'CPU: {cpu_description()}, '
         f'{args.threads} thread(s); {args.frames} frames per video', '',
         '| video | method | mean F1 (%) | flicker (%) | flicker, moved (%) '
         '| temporal mIoU (%) | ms / frame | overhead |',

@@ -26,12 +26,12 @@ class ProbabilityFilter:
 
     Args:
         strength (float): Weight of the past at a fully uncertain pixel,
-            in [0, 1). Default: 0.8.
+            in [0, 1). Default: 0.95.
         min_weight (float): Share of ``strength`` that even a confident
-            pixel gives to the past. Default: 0.3.
+            pixel gives to the past. Default: 0.5.
     """
 
-    def __init__(self, strength: float = 0.8, min_weight: float = 0.3):
+    def __init__(self, strength: float = 0.95, min_weight: float = 0.5):
         if not 0.0 <= strength < 1.0:
             raise ValueError(f'strength must be in [0, 1), got {strength}')
         self.strength = strength

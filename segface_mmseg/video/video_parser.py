@@ -69,12 +69,13 @@ class VideoFaceParser:
             own, as :meth:`FaceParser.predict` does (faces are still
             tracked, for their ids). Default: True.
         warp (str): How the previous probabilities are moved onto the
-            current frame before they are mixed in: ``'transform'`` (in
-            the wild: by the crop-to-crop affine map; whole frames are not
-            moved), ``'flow'`` (dense optical flow) or ``'none'``.
-            Default: 'transform'.
-        strength (float): See :class:`ProbabilityFilter`. Default: 0.8.
-        min_weight (float): See :class:`ProbabilityFilter`. Default: 0.3.
+            current frame before they are mixed in: ``'flow'`` (dense
+            optical flow, in the image or in each face's crop),
+            ``'transform'`` (in the wild: by the crop-to-crop affine map;
+            whole frames are not moved) or ``'none'``. Default: 'flow'
+            (chosen on ``benchmarks/video_stability.py``, docs/inference.md).
+        strength (float): See :class:`ProbabilityFilter`. Default: 0.95.
+        min_weight (float): See :class:`ProbabilityFilter`. Default: 0.5.
         scene_cut_threshold (float): See :class:`SceneCutDetector`.
             Default: 30.
         tracker (dict, optional): :class:`FaceTracker` arguments.
@@ -83,9 +84,9 @@ class VideoFaceParser:
     def __init__(self,
                  parser: FaceParser,
                  temporal: bool = True,
-                 warp: str = 'transform',
-                 strength: float = 0.8,
-                 min_weight: float = 0.3,
+                 warp: str = 'flow',
+                 strength: float = 0.95,
+                 min_weight: float = 0.5,
                  scene_cut_threshold: float = 30.0,
                  tracker: Optional[dict] = None) -> None:
         if warp not in WARPS:
