@@ -3,9 +3,10 @@
 warning."""
 from ..utils.deprecation import deprecated_aliases
 
-__getattr__ = deprecated_aliases(
-    __name__, {
-        name: f'segface_mmseg.classes.classes_file.{name}'
-        for name in ('KEYS', 'face_metainfo', 'read_classes_file',
-                     'write_classes_file')
-    })
+# old name -> where it lives now
+MOVED = {
+    name: f'segface_mmseg.classes.classes_file.{name}'
+    for name in ('KEYS', 'face_metainfo', 'read_classes_file',
+                 'write_classes_file')
+}
+__getattr__ = deprecated_aliases(__name__, MOVED)
