@@ -53,14 +53,14 @@ def parse_args():
         help='job launcher')
     parser.add_argument(
         '--tta', action='store_true', help='Test time augmentation')
-    # When using PyTorch version >= 2.0.0, the `torch.distributed.launch`
-    # will pass the `--local-rank` parameter to `tools/train.py` instead
-    # of `--local_rank`.
     parser.add_argument(
         '--amp',
         action='store_true',
         help='mixed-precision testing (mmengine\'s TestLoop fp16 option: '
         'bf16 autocast on the CPU, fp16 on a GPU)')
+    # When using PyTorch version >= 2.0.0, the `torch.distributed.launch`
+    # will pass the `--local-rank` parameter to `tools/train.py` instead
+    # of `--local_rank`.
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
     if 'LOCAL_RANK' not in os.environ:
@@ -119,7 +119,8 @@ def main():
         cfg = trigger_visualization_hook(cfg, args)
 
     if args.amp:
-        cfg.test_cfg.fp16 = True
+        cfg.test_cfg = dict(
+            cfg.get('test_cfg') or dict(type='TestLoop'), fp16=True)
 
     if args.tta:
         missing = [k for k in ('tta_pipeline', 'tta_model') if k not in cfg]
