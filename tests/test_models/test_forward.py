@@ -36,11 +36,13 @@ def _size(path):
 def model_and_path(request):
     cfg = load_config(request.param)
     cfg.model.data_preprocessor.size = _size(request.param)
-    return build_model(cfg), request.param
+    if 'drop_path_rate' in cfg.model.backbone:
+        cfg.model.backbone.drop_path_rate = 0.0  # every block in the graph
+    return build_model(cfg), cfg, request.param
 
 
 def test_backbone_taps_match_official_channels_and_strides(model_and_path):
-    model, path = model_and_path
+    model, _, path = model_and_path
     h, w = _size(path)
     model.eval()
     with torch.no_grad():
@@ -50,31 +52,26 @@ def test_backbone_taps_match_official_channels_and_strides(model_and_path):
                                             for s in (4, 8, 16, 32)]
 
 
-def test_loss_backward_reaches_every_parameter(model_and_path):
-    model, path = model_and_path
-    model.train()
-    data = model.data_preprocessor(demo_batch(2, *_size(path), 19), True)
-    losses = model(**data, mode='loss')
-    assert set(losses) >= {'decode.loss_ce', 'decode.loss_dice'}
-    total = sum(v for k, v in losses.items() if k.startswith('decode.loss'))
-    assert torch.isfinite(total)
-    model.zero_grad()
-    total.backward()
-    missing = [
-        n for n, p in model.named_parameters()
-        if p.requires_grad and p.grad is None
-    ]
-    assert not missing, f'no gradient for {missing[:5]}'
-
-
-def test_predict_shapes(model_and_path):
-    model, path = model_and_path
+def test_train_validate_train_every_parameter_keeps_learning(model_and_path):
+    """mmseg's ``train_step`` -> ``val_step`` (eval, no_grad, as the
+    ValLoop runs it) -> ``train_step``: both losses are finite, the
+    predictions and the tensor-mode logits have their shapes, and in the
+    second training step every trainable parameter gets a gradient and is
+    changed by AdamW."""
+    model, cfg, path = model_and_path
     h, w = _size(path)
+    optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    batch = demo_batch(2, h, w, 19)
+
+    # 1. train, then validate as the ValLoop does
+    model.train()
+    losses = model.train_step(batch, optim_wrapper)
+    assert {'decode.loss_ce', 'decode.loss_dice'} <= set(losses)
+    assert torch.isfinite(losses['loss'])
     model.eval()
-    data = model.data_preprocessor(demo_batch(2, h, w, 19), False)
     with torch.no_grad():
-        samples = model(**data, mode='predict')
-        logits = model(data['inputs'], mode='tensor')
+        samples = model.val_step(batch)
+        logits = model(model.data_preprocessor(batch)['inputs'], mode='tensor')
     assert logits.shape == (2, 19, h, w)
     for sample in samples:
         assert sample.seg_logits.data.shape == (19, h, w)
@@ -82,27 +79,8 @@ def test_predict_shapes(model_and_path):
         assert sample.net_pred_sem_seg.data.shape == (1, h, w)
         assert sample.pred_sem_seg.data.max() < 19
 
-
-@pytest.mark.parametrize('path', sorted(BACKBONES))
-def test_every_parameter_keeps_learning_after_a_validation(path):
-    """mmseg's ``train_step`` -> ``val_step`` (eval, no_grad, as the
-    ValLoop runs it) -> ``train_step``: in the second training step every
-    trainable parameter gets a gradient and is changed by AdamW."""
-    cfg = load_config(path)
-    cfg.model.data_preprocessor.size = _size(path)
-    if 'drop_path_rate' in cfg.model.backbone:
-        cfg.model.backbone.drop_path_rate = 0.0  # every block in the graph
-    model = build_model(cfg)
-    optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
-    batch = demo_batch(2, *_size(path), 19)
-
+    # 2. train again: every trainable parameter gets a gradient and moves
     model.train()
-    model.train_step(batch, optim_wrapper)
-    model.eval()
-    with torch.no_grad():
-        model.val_step(batch)
-    model.train()
-
     trainable = {
         name: p
         for name, p in model.named_parameters() if p.requires_grad
@@ -114,9 +92,10 @@ def test_every_parameter_keeps_learning_after_a_validation(path):
             lambda p, name=name: got_grad.add(name))
         for name, p in trainable.items()
     ]
-    model.train_step(batch, optim_wrapper)
+    losses = model.train_step(batch, optim_wrapper)
     for hook in hooks:
         hook.remove()
+    assert torch.isfinite(losses['loss'])
     no_grad = sorted(set(trainable) - got_grad)
     assert not no_grad, f'{len(no_grad)} without gradient: {no_grad[:5]}'
     unchanged = [
