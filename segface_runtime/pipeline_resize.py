@@ -6,10 +6,11 @@
 Pillow's ``Image.resize`` on 8-bit images exactly: a separable filter whose
 support widens with the downscaling factor (antialiasing), weights in fixed
 point with 22 fractional bits, the horizontal pass rounded to 8 bits before
-the vertical one. The integer sums are carried in float64, which holds them
-exactly (they stay below 2**31), so a matrix product does each pass.
+the vertical one. Each output pixel sums only the taps of its window
+(``K`` of them, a few times the downscaling factor), in int64 as Pillow
+sums in 32-bit integers.
 """
-from typing import Sequence
+from typing import Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -41,13 +42,16 @@ PILLOW_FILTERS = dict(
     lanczos=(_lanczos, 3.0))
 
 
-def _pillow_weights(in_size: int, out_size: int, kind: str) -> np.ndarray:
-    """``out_size x in_size`` fixed-point weights of one Pillow pass."""
+def _pillow_weights(in_size: int, out_size: int,
+                    kind: str) -> Tuple[np.ndarray, np.ndarray]:
+    """The window of each output pixel of one Pillow pass: its first input
+    index (``out_size``) and its fixed-point weights (``out_size x K``,
+    zero beyond the window)."""
     filter_fn, support = PILLOW_FILTERS[kind]
     scale = in_size / out_size
     filter_scale = max(scale, 1.0)
     support *= filter_scale
-    weights = np.zeros((out_size, in_size))
+    windows = []
     for xx in range(out_size):
         center = (xx + 0.5) * scale
         xmin = max(int(center - support + 0.5), 0)
@@ -57,17 +61,27 @@ def _pillow_weights(in_size: int, out_size: int, kind: str) -> np.ndarray:
         if total != 0.0:
             taps = taps / total
         scaled = taps * (1 << _PRECISION_BITS)
-        weights[xx, xmin:xmax] = np.trunc(
-            np.where(scaled < 0, scaled - 0.5, scaled + 0.5))
-    return weights
+        windows.append(
+            (xmin, np.trunc(np.where(scaled < 0, scaled - 0.5,
+                                     scaled + 0.5)).astype(np.int64)))
+    starts = np.array([xmin for xmin, _ in windows])
+    weights = np.zeros((out_size, max(len(w) for _, w in windows)), np.int64)
+    for row, (_, taps) in zip(weights, windows):
+        row[:len(taps)] = taps
+    return starts, weights
 
 
-def _pillow_pass(image: np.ndarray, weights: np.ndarray) -> np.ndarray:
+def _pillow_pass(image: np.ndarray, window: Tuple[np.ndarray,
+                                                  np.ndarray]) -> np.ndarray:
     """Resample axis 1 of ``H x W x C`` uint8 with fixed-point weights."""
-    sums = np.einsum('ow,hwc->hoc', weights, image.astype(np.float64))
-    sums += 1 << (_PRECISION_BITS - 1)
-    return np.clip(np.floor(sums / (1 << _PRECISION_BITS)), 0,
-                   255).astype(np.uint8)
+    starts, weights = window
+    pixels = image.astype(np.int64)
+    sums = np.full((image.shape[0], len(starts), image.shape[2]), 1 <<
+                   (_PRECISION_BITS - 1), np.int64)
+    for k in range(weights.shape[1]):
+        index = np.minimum(starts + k, image.shape[1] - 1)
+        sums += weights[None, :, k, None] * pixels[:, index]
+    return np.clip(sums >> _PRECISION_BITS, 0, 255).astype(np.uint8)
 
 
 def pillow_resize(image: np.ndarray, size: Sequence[int],

@@ -15,7 +15,8 @@ PIL_FILTERS = dict(
 @pytest.mark.parametrize('kind', sorted(PIL_FILTERS))
 @pytest.mark.parametrize('src, dst', [((1024, 1024), (512, 512)),
                                       ((97, 230), (64, 64)),
-                                      ((50, 41), (128, 96))])
+                                      ((50, 41), (128, 96)),
+                                      ((300, 1001), (7, 13))])
 def test_pillow_backend_equals_pillow(kind, src, dst):
     image = np.random.default_rng(0).integers(0, 256, src + (3, ), np.uint8)
     expected = np.asarray(
