@@ -41,9 +41,11 @@ def cpu_description(cpuinfo: str = '/proc/cpuinfo') -> str:
             text = f.read()
     except OSError:
         return platform.processor() or platform.machine()
-    fields = dict(
-        line.split(':', 1) for line in text.splitlines() if ':' in line)
-    fields = {k.strip(): v.strip() for k, v in fields.items()}
+    fields = {
+        key.strip(): value.strip()
+        for key, value in (line.split(':', 1) for line in text.splitlines()
+                           if ':' in line)
+    }
     flags = set(fields.get('flags', '').split())
     has = [name for flag, name in INSTRUCTION_SETS if flag in flags]
     lacks = [name for flag, name in INSTRUCTION_SETS if flag not in flags]

@@ -17,7 +17,6 @@ Example::
 import argparse
 import os
 import os.path as osp
-import platform
 import resource
 import statistics
 import time
@@ -28,7 +27,8 @@ import torch
 from mmseg.structures import SegDataSample
 
 from segface_mmseg.apis import build_segmentor
-from . import MOBILENET_V3_512, SWIN_B_512, repo_path, write_table
+from . import (MOBILENET_V3_512, SWIN_B_512, cpu_description, repo_path,
+               write_table)
 
 DTYPES = {'fp32': None, 'fp16': torch.float16, 'bf16': torch.bfloat16}
 
@@ -58,7 +58,7 @@ def parse_args(argv=None):
 def device_name(device: str) -> str:
     if torch.device(device).type == 'cuda':
         return torch.cuda.get_device_name(torch.device(device))
-    return f'{platform.processor() or platform.machine()} CPU'
+    return cpu_description()
 
 
 def _name(config: str) -> str:

@@ -34,7 +34,6 @@ Examples::
 import argparse
 import copy
 import os.path as osp
-import platform
 import statistics
 import time
 
@@ -44,7 +43,8 @@ from mmseg.structures import SegDataSample
 from torch.utils.flop_counter import FlopCounterMode
 
 from segface_mmseg.apis import build_segmentor, network_input_size
-from . import MOBILENET_V3_512, SWIN_B_512, repo_path, write_table
+from . import (MOBILENET_V3_512, SWIN_B_512, cpu_description, repo_path,
+               write_table)
 from .bounds import BOUND_COLUMNS, bound_cells, gemm_rate
 from .reference import reference_forward, reference_loss
 from .runtimes import ONNXRuntimeModel, bf16_forward
@@ -271,7 +271,7 @@ def main():
     rule = '|' + '---|' * len(columns)
     where = (
         torch.cuda.get_device_name(torch.device(args.device))
-        if args.device.startswith('cuda') else platform.processor() or 'cpu')
+        if args.device.startswith('cuda') else cpu_description())
     print(f'torch {torch.__version__}, {where}, '
           f'{"training step" if args.train else "inference, fp32"}')
     print(header)
