@@ -2,10 +2,9 @@
 """Facts and helpers of the training tests."""
 import os.path as osp
 import socket
-import subprocess
 import sys
 
-from tests.helpers.utils import REPO_ROOT, script_env
+from tests.helpers.utils import REPO_ROOT, run_script
 
 
 def free_port() -> int:
@@ -18,18 +17,11 @@ def free_port() -> int:
 def run_dist_script(script: str, *args: str) -> str:
     """Run ``tools/<script>`` (mmseg's ``dist_train.sh`` / ``dist_test.sh``
     launcher) with 2 gloo processes on a free port; its output."""
-    proc = subprocess.run([osp.join(REPO_ROOT, 'tools', script), *args],
-                          cwd=REPO_ROOT,
-                          env=dict(
-                              script_env(),
+    code, output = run_script([osp.join(REPO_ROOT, 'tools', script), *args],
                               PYTHON=sys.executable,
-                              PORT=str(free_port())),
-                          stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT,
-                          text=True,
-                          timeout=300)
-    assert proc.returncode == 0, proc.stdout[-3000:]
-    return proc.stdout
+                              PORT=str(free_port()))
+    assert code == 0, output[-3000:]
+    return output
 
 
 # Parameters whose gradient is zero by construction (in a float64 backward

@@ -156,12 +156,13 @@ def script_env():
     return env
 
 
-def run_script(args, timeout=300):
-    """Run a command from the repository root; ``(exit code, output)``."""
+def run_script(args, timeout=300, **env):
+    """Run a command from the repository root in :func:`script_env` (with
+    ``env``'s variables added); ``(exit code, output)``."""
     proc = subprocess.run(
         args,
         cwd=REPO_ROOT,
-        env=script_env(),
+        env=dict(script_env(), **env),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

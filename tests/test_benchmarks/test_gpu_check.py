@@ -2,32 +2,26 @@
 """benchmarks/gpu_check.sh on the CPU at a tiny size, so that the GPU
 check cannot rot where no GPU runs the suite."""
 import os.path as osp
-import subprocess
 import sys
 
 import pytest
 
-from tests.helpers.utils import REPO_ROOT, script_env
+from tests.helpers.utils import REPO_ROOT, run_script
 
 pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
 
 
 def test_gpu_check_runs_on_the_cpu(tmp_path):
     out = tmp_path / 'gpu_check'
-    env = dict(script_env(), PYTHON=sys.executable)
-    proc = subprocess.run([
+    code, output = run_script([
         'bash',
         osp.join(REPO_ROOT, 'benchmarks', 'gpu_check.sh'), '--device', 'cpu',
         '--size', '32', '--quick', '--out',
         str(out)
     ],
-                          cwd=REPO_ROOT,
-                          env=env,
-                          stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT,
-                          text=True,
-                          timeout=900)
-    assert proc.returncode == 0, proc.stdout[-4000:]
+                              timeout=900,
+                              PYTHON=sys.executable)
+    assert code == 0, output[-4000:]
     parity = (out / 'parity.md').read_text().splitlines()
     assert parity[-1].endswith('| yes |')
     fps = (out / 'fps.md').read_text().splitlines()
