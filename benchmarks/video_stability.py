@@ -26,6 +26,7 @@ per-frame parsing. Run from the repository root, after ``make demo``::
         --checkpoint work_dirs/demo/iter_1000.pth --out docs/video_stability
 """
 import argparse
+import inspect
 import os.path as osp
 import time
 
@@ -46,13 +47,15 @@ VIDEOS = (('slow', 1, 0.3, 4, 75, False,
                              False), ('cut', 1, 0.5, 4, 75, True, False),
           ('two_faces', 2, 0.5, 4, 75, False, False), ('leaves', 1, 0.5, 4, 75,
                                                        False, True))
-METHODS = (
-    ('per-frame', dict(temporal=False)),
-    ('temporal (no warp)', dict(warp='none')),
-    ('temporal+transform', dict(warp='transform')),
-    ('temporal+flow (default)', dict(warp='flow')),
-)
-DEFAULT_METHOD = METHODS[-1][0]
+WARP_NAMES = dict(
+    none='temporal (no warp)',
+    transform='temporal+transform',
+    flow='temporal+flow')
+DEFAULT_WARP = inspect.signature(VideoFaceParser).parameters['warp'].default
+DEFAULT_METHOD = WARP_NAMES[DEFAULT_WARP] + ' (default)'
+METHODS = (('per-frame', dict(temporal=False)), ) + tuple(
+    (DEFAULT_METHOD if warp == DEFAULT_WARP else name, dict(warp=warp))
+    for warp, name in WARP_NAMES.items())
 
 
 def camera_path(rng, frames, speed):
@@ -190,7 +193,6 @@ def run_method(parser, video, options, num_classes, cut_at):
         flicker=np.nanmean(flicker),
         moved_flicker=np.mean(moved_flicker),
         per_frame_moved=moved_flicker,
-        per_frame=flicker,
         tc=np.mean(consistency),
         ms=1000 * np.median(times[1:]),
         preds=preds)
