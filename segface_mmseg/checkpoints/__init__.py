@@ -5,6 +5,7 @@ fit and loads); official SegFace
 checkpoints: their layout, converting them to mmseg; carrying any SegFace
 checkpoint over to another class list."""
 from ..utils.deprecation import deprecated_aliases
+from . import known_class_mappings  # moved names only
 from .backbone_keys import convert_backbone, unfold_order
 from .checkpoint_files import (CheckpointError, checkpoint_problem,
                                find_resumable_checkpoint, read_checkpoint)
@@ -45,8 +46,4 @@ __all__ = [
 ]
 
 # moved to segface_mmseg.classes (the one room for class lists)
-__getattr__ = deprecated_aliases(
-    __name__, {
-        name: f'segface_mmseg.classes.{name}'
-        for name in ('KNOWN_MAPPINGS', 'ClassMapping', 'resolve_class_sources')
-    })
+__getattr__ = deprecated_aliases(__name__, known_class_mappings.MOVED)

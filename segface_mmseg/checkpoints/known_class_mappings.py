@@ -3,9 +3,10 @@
 warning."""
 from ..utils.deprecation import deprecated_aliases
 
-__getattr__ = deprecated_aliases(
-    __name__, {
-        name: f'segface_mmseg.classes.class_mappings.{name}'
-        for name in ('ClassMapping', 'KNOWN_MAPPINGS', 'SourceNames',
-                     'describe_sources', 'resolve_class_sources')
-    })
+# old name -> where it lives now
+MOVED = {
+    name: f'segface_mmseg.classes.class_mappings.{name}'
+    for name in ('ClassMapping', 'KNOWN_MAPPINGS', 'SourceNames',
+                 'describe_sources', 'resolve_class_sources')
+}
+__getattr__ = deprecated_aliases(__name__, MOVED)
