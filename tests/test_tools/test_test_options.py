@@ -34,12 +34,14 @@ def _flip_averaged_labels(model, path):
     return ((probs + mirrored[:, order]) / 2).argmax(dim=1)[0].numpy()
 
 
-@pytest.mark.slow
-def test_tta_out_and_show_dir(tmp_path, monkeypatch):
+def _tiny_test_files(tmp_path, num_images=2, edit=None):
+    """Drawn data, the tiny config (changed by ``edit``) and a seeded
+    checkpoint under ``tmp_path``: ``(data, config, checkpoint, model)``."""
     data = tmp_path / 'data'
-    write_mmseg_layout(str(data), size=SIZE)
+    write_mmseg_layout(str(data), size=SIZE, num_images=num_images)
     cfg = tiny_runner_config(tmp_path / 'work', data, size=SIZE)
-    cfg.tta_pipeline[1].transforms[0][0].scale = (SIZE, SIZE)
+    if edit is not None:
+        edit(cfg)
     config = str(tmp_path / 'tiny.py')
     cfg.dump(config)
     torch.manual_seed(0)
@@ -47,6 +49,17 @@ def test_tta_out_and_show_dir(tmp_path, monkeypatch):
     model.eval()
     checkpoint = str(tmp_path / 'tiny.pth')
     torch.save(dict(state_dict=model.state_dict()), checkpoint)
+    return data, config, checkpoint, model
+
+
+@pytest.mark.slow
+def test_tta_out_and_show_dir(tmp_path, monkeypatch):
+
+    def tta_at_size(cfg):
+        cfg.tta_pipeline[1].transforms[0][0].scale = (SIZE, SIZE)
+
+    data, config, checkpoint, model = _tiny_test_files(
+        tmp_path, edit=tta_at_size)
 
     out, show = tmp_path / 'labels', tmp_path / 'show'
     monkeypatch.setenv('LOCAL_RANK', '0')
@@ -94,17 +107,14 @@ def test_tta_out_and_show_dir(tmp_path, monkeypatch):
 
 
 def test_amp_tests_in_bf16_on_the_cpu(tmp_path, monkeypatch, capsys):
-    data = tmp_path / 'data'
-    write_mmseg_layout(str(data), size=SIZE)
-    cfg = tiny_runner_config(tmp_path / 'work', data, size=SIZE)
-    cfg.custom_imports = dict(
-        imports=['segface_mmseg', 'tests.helpers.dtype_probe_hook'],
-        allow_failed_imports=False)
-    cfg.custom_hooks = [dict(type='FeatureDtypeProbeHook')]
-    config = str(tmp_path / 'tiny.py')
-    cfg.dump(config)
-    checkpoint = str(tmp_path / 'tiny.pth')
-    torch.save(dict(state_dict=build_model(cfg).state_dict()), checkpoint)
+
+    def probe_dtypes(cfg):
+        cfg.custom_imports = dict(
+            imports=['segface_mmseg', 'tests.helpers.dtype_probe_hook'],
+            allow_failed_imports=False)
+        cfg.custom_hooks = [dict(type='FeatureDtypeProbeHook')]
+
+    _, config, checkpoint, _ = _tiny_test_files(tmp_path, edit=probe_dtypes)
     monkeypatch.setenv('LOCAL_RANK', '0')
     monkeypatch.setattr(sys, 'argv', ['test.py', config, checkpoint, '--amp'])
     load_script('tools', 'test.py').main()
@@ -118,16 +128,7 @@ def test_amp_tests_in_bf16_on_the_cpu(tmp_path, monkeypatch, capsys):
 @pytest.mark.slow
 @pytest.mark.subprocess
 def test_dist_test_sh_with_gloo(tmp_path):
-    data = tmp_path / 'data'
-    write_mmseg_layout(str(data), size=SIZE, num_images=4)
-    cfg = tiny_runner_config(tmp_path / 'work', data, size=SIZE)
-    config = str(tmp_path / 'tiny.py')
-    cfg.dump(config)
-    torch.manual_seed(0)
-    model = build_model(cfg)
-    model.eval()
-    checkpoint = str(tmp_path / 'tiny.pth')
-    torch.save(dict(state_dict=model.state_dict()), checkpoint)
+    data, config, checkpoint, model = _tiny_test_files(tmp_path, num_images=4)
 
     out = tmp_path / 'labels'
     output = run_dist_script('dist_test.sh', config, checkpoint, '2', '--out',
