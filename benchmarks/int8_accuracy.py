@@ -29,7 +29,8 @@ from mmengine.config import Config
 
 from segface_mmseg.apis import FaceParser, build_segmentor
 from segface_mmseg.apis.inference_config import model_dataset_meta
-from segface_mmseg.deployment import (INT8_RECIPES, compare_labels, export,
+from segface_mmseg.deployment import (CALIBRATION_METHODS, INT8_RECIPES,
+                                      compare_labels, export,
                                       load_calibration_split, quantize_int8)
 from segface_mmseg.deployment.int8_export import load_reference_labels
 from segface_runtime import OnnxFaceParser, list_images
@@ -62,7 +63,7 @@ def parse_variant(variant):
     for modifier in modifiers:
         if modifier == 'full-range':
             options['reduce_range'] = False
-        elif modifier in ('MinMax', 'Entropy', 'Percentile'):
+        elif modifier in CALIBRATION_METHODS:
             options['calibrate_method'] = modifier
         else:
             raise SystemExit(f'{variant}: unknown modifier {modifier!r}')

@@ -19,7 +19,7 @@ from ..utils import atomic_output
 from .calibration_images import CalibrationError
 from .int8_check import Int8Tolerance
 from .int8_export import Int8RefusedError, export_int8, load_int8_images
-from .int8_quantization import INT8_RECIPES
+from .int8_quantization import CALIBRATION_METHODS, INT8_RECIPES
 from .onnx_export import VerificationError, export, verify
 
 # scaled dot-product attention and layer norm export from opset 14 on
@@ -99,7 +99,7 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
     int8.add_argument(
         '--calibrate-method',
         default='Percentile',
-        choices=['MinMax', 'Entropy', 'Percentile'],
+        choices=CALIBRATION_METHODS,
         help='activation ranges from the calibration images '
         '(default: %(default)s, the 99.999th percentile)')
     tol = Int8Tolerance()

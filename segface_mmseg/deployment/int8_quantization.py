@@ -19,6 +19,8 @@ import numpy as np
 # op types onnxruntime may quantize (the rest run in fp32 between
 # DequantizeLinear and QuantizeLinear nodes)
 QUANTIZED_OPS = ('Conv', 'MatMul', 'Gemm')
+# onnxruntime's ways to choose activation ranges from calibration images
+CALIBRATION_METHODS = ('MinMax', 'Entropy', 'Percentile')
 INT8_RECIPES = {
     # products of two activations stay fp32
     'weights': dict(activation_products=False),
@@ -83,7 +85,7 @@ def quantize_int8(fp32_file: str,
             without VNNI; onnxruntime's kernels add pairs of products in
             int16 there). Default: True (the model may run on such a CPU);
             False only for VNNI / AMX / ARM targets.
-        calibrate_method (str): ``MinMax``, ``Entropy`` or ``Percentile``
+        calibrate_method (str): One of :data:`CALIBRATION_METHODS`
             (99.999th percentile of each activation's magnitudes).
             Default: ``'Percentile'``.
 
