@@ -27,6 +27,9 @@ class ONNXRuntimeModel:
     batch, normalisation inside the graph), run by onnxruntime's CPU
     provider.
 
+    ``path`` is the file it runs (the int8 one when quantized),
+    ``fp32_path`` the fp32 export.
+
     Args:
         model (nn.Module): The segmentor, in eval mode.
         cfg (Config): Its config (mean and std of the preprocessor).
@@ -39,16 +42,15 @@ class ONNXRuntimeModel:
     def __init__(self, model, cfg, size: int, int8_calibration=None) -> None:
         import onnxruntime  # noqa: F401 (fail early when it is missing)
         self._dir = tempfile.TemporaryDirectory()
-        self.path = osp.join(self._dir.name, 'segface.onnx')
+        self.fp32_path = self.path = osp.join(self._dir.name, 'segface.onnx')
         export(model, cfg, self.path, (size, size))
         pre = cfg.model.data_preprocessor
         self.mean = torch.tensor(pre.mean).view(1, -1, 1, 1)
         self.std = torch.tensor(pre.std).view(1, -1, 1, 1)
         if int8_calibration is not None:
-            fp32_path, self.path = self.path, osp.join(self._dir.name,
-                                                       'segface_int8.onnx')
+            self.path = osp.join(self._dir.name, 'segface_int8.onnx')
             raw = self.raw(int8_calibration)
-            quantize_int8(fp32_path, self.path,
+            quantize_int8(self.fp32_path, self.path,
                           [raw[i:i + 1] for i in range(len(raw))])
         self._sessions = {}
 

@@ -158,7 +158,16 @@ def script_env():
 
 def run_script(args, timeout=300, **env):
     """Run a command from the repository root in :func:`script_env` (with
-    ``env``'s variables added); ``(exit code, output)``."""
+    ``env``'s variables added); ``(exit code, output)``.
+
+    A Python command without added variables runs in a process forked from
+    a server that has the third-party stack imported
+    (:mod:`tests.helpers.warm_python`); anything else in a new one.
+    """
+    if args[0] == sys.executable and not env:
+        from tests.helpers.warm_python import WarmPython
+        return WarmPython.get(script_env()).run(
+            list(args), REPO_ROOT, script_env(), timeout)
     proc = subprocess.run(
         args,
         cwd=REPO_ROOT,

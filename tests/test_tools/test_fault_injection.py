@@ -89,6 +89,10 @@ def test_kill_while_saving_a_checkpoint_then_resume(train_config, tmp_path):
     assert 'resumed epoch: 0, iter: 2' in out
     assert _leftovers(work_dir) == []
     _assert_same_weights(work_dir / 'iter_4.pth', clean)
+    # and training did move the weights away from the iteration-2 ones
+    at_2, at_4 = _state(work_dir / 'iter_2.pth'), _state(clean)
+    assert any(not torch.equal(at_2[key], value)
+               for key, value in at_4.items())
 
     # a truncated last checkpoint (as a non-atomic writer leaves it): skipped
     # with a message naming it, resumed from the one before
