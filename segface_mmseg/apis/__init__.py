@@ -12,6 +12,7 @@ from .image_io import (ImageLoadError, atomic_write_image, list_images,
 from .inference_config import network_input_size
 from .inference_policy import (DEFAULT_POLICY, POLICIES, InferencePolicy,
                                apply_inference_policy, inference_policy)
+from .model_runner import ModelRunner
 from .parsing_result import FacePaster, FaceRecord, ParsingResult
 from .segface_inferencer import SegFaceInferencer
 
@@ -19,10 +20,11 @@ __all__ = [
     'BaseFaceDetector', 'FACE_DETECTORS', 'FaceCrop', 'FaceCropper',
     'FaceDetection', 'FacePaster', 'FaceParser', 'FaceRecord', 'ParsingResult',
     'HaarCascadeFaceDetector', 'ImageLoadError', 'MMDetFaceDetector',
-    'MTCNNFaceDetector', 'SegFaceInferencer', 'atomic_write_image',
-    'build_face_detector', 'build_segmentor', 'load_config', 'list_images',
-    'DEFAULT_POLICY', 'POLICIES', 'InferencePolicy', 'apply_inference_policy',
-    'inference_policy', 'load_image', 'network_input_size'
+    'MTCNNFaceDetector', 'ModelRunner', 'SegFaceInferencer',
+    'atomic_write_image', 'build_face_detector', 'build_segmentor',
+    'load_config', 'list_images', 'DEFAULT_POLICY', 'POLICIES',
+    'InferencePolicy', 'apply_inference_policy', 'inference_policy',
+    'load_image', 'network_input_size'
 ]
 
 # moved to segface_mmseg.checkpoints (the floor every loader stands on)

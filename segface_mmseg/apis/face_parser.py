@@ -1,5 +1,4 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
-import itertools
 import os
 from typing import (Callable, Iterable, Iterator, List, Optional, Sequence,
                     Tuple, Union)
@@ -7,20 +6,15 @@ from typing import (Callable, Iterable, Iterator, List, Optional, Sequence,
 import numpy as np
 import torch
 from mmengine.config import Config
-from mmengine.dataset import pseudo_collate
 
 from ..zoo import resolve_model
-from .build_segmentor import load_config
 from .face_cropper import CROP_MODES, FaceCrop, FaceCropper  # noqa: F401
 from .face_detectors import FaceDetection, build_face_detector
 from .image_io import load_image
-from .inference_config import (array_test_pipeline, build_inference_model,
-                               network_input_size)
-from .inference_policy import apply_inference_policy
+from .model_runner import AMP_DTYPES, ModelRunner  # noqa: F401
 from .parsing_result import FacePaster, FaceRecord, ParsingResult
 
 ImageType = Union[str, os.PathLike, np.ndarray]
-AMP_DTYPES = {'fp16': torch.float16, 'bf16': torch.bfloat16}
 
 
 class FaceParser:
@@ -68,17 +62,11 @@ class FaceParser:
             all background (``'background'``) or is parsed whole
             (``'whole'``). Default: 'background'.
         batch_size (int): Images (or face crops) per forward, as given
-            (no micro-batches, on any device). On the CPU a larger batch is
-            not faster per image (docs/speed.md). Default: 1. The head's
-            upscaling path follows the device's
-            :func:`~segface_mmseg.apis.inference_policy`.
-        amp (str, optional): Mixed-precision inference, ``'fp16'`` (GPU)
-            or ``'bf16'``, through ``torch.autocast``. Default: None (fp32).
-        compile (bool | dict): Compile the backbone + neck and the head
-            with ``torch.compile`` (the first forward of each input shape is
-            slow); a dict is passed to ``torch.compile`` as arguments, as in
-            mmengine's ``compile`` config (e.g. ``dict(mode='max-autotune')``
-            or ``dict(backend='aot_eager')``). Default: False.
+            (see :class:`ModelRunner`, which runs the model). Default: 1.
+        amp (str, optional): ``'fp16'`` (GPU) or ``'bf16'`` autocast.
+            Default: None (fp32).
+        compile (bool | dict): ``torch.compile`` the model (a dict: its
+            arguments). Default: False.
         cfg_options (dict, optional): Overrides merged into the config.
     """
 
@@ -97,32 +85,29 @@ class FaceParser:
         if if_no_face not in ('background', 'whole'):
             raise ValueError('if_no_face must be "background" or "whole", '
                              f'got {if_no_face!r}')
-        if batch_size < 1:
-            raise ValueError(f'batch_size must be >= 1, got {batch_size}')
-        if amp is not None and amp not in AMP_DTYPES:
-            raise ValueError(f'amp must be None or one of '
-                             f'{tuple(AMP_DTYPES)}, got {amp!r}')
-        cfg = load_config(config, cfg_options)
-        self.cfg = cfg
-        self.device = torch.device(device)
-        self.model = build_inference_model(cfg, checkpoint, self.device)
-        apply_inference_policy(self.model, self.device, batch_as_given=True)
-        self.pipeline = array_test_pipeline(cfg)
-        self.input_size = network_input_size(cfg)
+        self.runner = ModelRunner(config, checkpoint, device, batch_size, amp,
+                                  compile, cfg_options)
         self.detector = (None if detector is None else
                          build_face_detector(detector))
         self.cropper = FaceCropper(
-            self.input_size, crop_mode, margin,
+            self.runner.input_size, crop_mode, margin,
             getattr(self.model, 'align_cfg', None) is not None)
         self.if_no_face = if_no_face
-        self.batch_size = batch_size
-        self.amp_dtype = AMP_DTYPES.get(amp)
-        if compile:
-            options = compile if isinstance(compile, dict) else {}
-            self.model.extract_feat = torch.compile(self.model.extract_feat,
-                                                    **options)
-            head = self.model.decode_head
-            head.forward = torch.compile(head.forward, **options)
+
+    @property
+    def model(self) -> torch.nn.Module:
+        """The segmentor (see :class:`ModelRunner`)."""
+        return self.runner.model
+
+    @property
+    def cfg(self) -> Config:
+        """The model's config."""
+        return self.runner.cfg
+
+    @property
+    def batch_size(self) -> int:
+        """Images (or face crops) per forward."""
+        return self.runner.batch_size
 
     @property
     def crop_mode(self) -> str:
@@ -136,8 +121,8 @@ class FaceParser:
 
     @crop_mode.setter
     def crop_mode(self, crop_mode: str) -> None:
-        self.cropper = FaceCropper(self.input_size, crop_mode, self.margin,
-                                   self.cropper.model_aligns)
+        self.cropper = FaceCropper(self.runner.input_size, crop_mode,
+                                   self.margin, self.cropper.model_aligns)
 
     @margin.setter
     def margin(self, margin: float) -> None:
@@ -270,7 +255,8 @@ class FaceParser:
             Tensor: ``C x S x S`` float32 class probabilities of each crop,
             in order, on the parser's device.
         """
-        samples = self._forward((crop.image, crop.landmarks) for crop in crops)
+        samples = self.runner.run(
+            (crop.image, crop.landmarks) for crop in crops)
         for sample in samples:
             yield sample.seg_logits.data.float().softmax(dim=0)
 
@@ -327,33 +313,6 @@ class FaceParser:
             result.faces = [FaceRecord(face) for face in faces]
         return results
 
-    def _forward(
-            self, items: Iterable[Tuple[np.ndarray,
-                                        Optional[np.ndarray]]]) -> Iterator:
-        """Run the model on ``(BGR image, landmarks or None)`` pairs.
-
-        Runs ``batch_size`` images per forward and yields one SegDataSample
-        per image, in order; inputs are consumed lazily, so only one batch
-        of crops and predictions is held at a time.
-        """
-        items = iter(items)
-        while True:
-            batch = []
-            for img, lm in itertools.islice(items, self.batch_size):
-                data = self.pipeline(dict(img=img))
-                if lm is not None:
-                    data['data_samples'].set_metainfo(
-                        dict(landmarks=lm.astype(np.float32)))
-                batch.append(data)
-            if not batch:
-                return
-            with torch.no_grad(), torch.autocast(
-                    self.device.type,
-                    self.amp_dtype,
-                    enabled=self.amp_dtype is not None):
-                samples = self.model.test_step(pseudo_collate(batch))
-            yield from samples
-
     def _parse_whole(self,
                      images: List[np.ndarray],
                      landmarks=None,
@@ -363,7 +322,7 @@ class FaceParser:
             ParsingResult(
                 s.pred_sem_seg.data[0].cpu().numpy().astype(np.uint8),
                 _softmax(s) if probs else None)
-            for s in self._forward(zip(images, landmarks))
+            for s in self.runner.run(zip(images, landmarks))
         ]
 
 

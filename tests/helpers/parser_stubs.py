@@ -1,6 +1,7 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """Stand-ins for FaceParser's parts: a random image, a detector returning
-given boxes, and a forward whose labels are known in advance."""
+given boxes, and a model run (ModelRunner.run) whose labels are known
+in advance."""
 import numpy as np
 import torch
 from mmengine.structures import PixelData
@@ -19,7 +20,7 @@ def boxes_detector(*faces):
     return lambda image: [FaceDetection(*f) for f in faces]
 
 
-def fake_forward(confidence):
+def fake_run(confidence):
     """Crop k predicts class k + 1 everywhere, with logit confidence[k]."""
 
     def forward(items):

@@ -11,8 +11,7 @@ from PIL import Image
 from segface_mmseg.apis import FaceDetection, FaceParser
 from segface_mmseg.apis.face_crops import box_frame, image_to_crop_matrix
 from segface_mmseg.classes import CELEBAMASK_HQ_CLASSES, FACE_PALETTE
-from tests.helpers.parser_stubs import (boxes_detector, fake_forward,
-                                        random_image)
+from tests.helpers.parser_stubs import boxes_detector, fake_run, random_image
 from tests.helpers.photos import PLACEMENTS, group_photo
 from tests.helpers.tiny_model import SIZE, save_checkpoint
 
@@ -85,7 +84,7 @@ def test_in_the_wild_pastes_each_face_back(tiny_config, tiny_checkpoint):
         detector=detector,
         crop_mode='box',
         margin=0.0)
-    parser._forward = fake_forward([3.0, 6.0])
+    parser.runner.run = fake_run([3.0, 6.0])
     labels, faces = parser.parse(random_image(300, 400), return_faces=True)
     assert len(faces) == 2
     # face 1 keeps [100, 200)^2 minus the overlap, face 2 all [150, 250)^2
@@ -103,7 +102,7 @@ def test_faces_at_the_border_are_clipped(tiny_config, tiny_checkpoint):
         detector=boxes_detector(([-30, 20, 50, 100], 1.0)),
         crop_mode='box',
         margin=0.0)
-    parser._forward = fake_forward([5.0])
+    parser.runner.run = fake_run([5.0])
     labels = parser.parse(random_image(120, 160))
     assert (labels == 1).sum() == 50 * 80
     assert (labels[20:100, :50] == 1).all()

@@ -7,8 +7,7 @@ import numpy as np
 
 from segface_mmseg.apis import FaceParser, ParsingResult
 from segface_mmseg.apis.face_crops import box_frame, image_to_crop_matrix
-from tests.helpers.parser_stubs import (boxes_detector, fake_forward,
-                                        random_image)
+from tests.helpers.parser_stubs import boxes_detector, fake_run, random_image
 
 
 def test_whole_image_soft_masks_are_the_label_probabilities(
@@ -35,7 +34,7 @@ def test_in_the_wild_records_and_pasted_probabilities(tiny_config,
         crop_mode='box',
         margin=0.0)
     confidence = [3.0, 6.0]
-    parser._forward = fake_forward(confidence)
+    parser.runner.run = fake_run(confidence)
     [result] = parser.predict([random_image(300, 400)], probs=True)
 
     # one record per face, best first, with its crop and labels there

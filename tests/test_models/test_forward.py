@@ -57,11 +57,12 @@ def test_train_validate_train_every_parameter_keeps_learning(model_and_path):
     ValLoop runs it) -> ``train_step``: both losses are finite, the
     predictions and the tensor-mode logits have their shapes, and in the
     second training step every trainable parameter gets a gradient and is
-    changed by AdamW."""
+    changed by AdamW. One image per batch (batches of several go through
+    tests/test_tools/test_train.py and the segmentor's tests)."""
     model, cfg, path = model_and_path
     h, w = _size(path)
     optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
-    batch = demo_batch(2, h, w, 19)
+    batch = demo_batch(1, h, w, 19)
 
     # 1. train, then validate as the ValLoop does
     model.train()
@@ -72,7 +73,7 @@ def test_train_validate_train_every_parameter_keeps_learning(model_and_path):
     with torch.no_grad():
         samples = model.val_step(batch)
         logits = model(model.data_preprocessor(batch)['inputs'], mode='tensor')
-    assert logits.shape == (2, 19, h, w)
+    assert logits.shape == (1, 19, h, w)
     for sample in samples:
         assert sample.seg_logits.data.shape == (19, h, w)
         assert sample.pred_sem_seg.data.shape == (1, h, w)
