@@ -2,8 +2,8 @@
 """Scripts run in a fresh process each, without paying the imports again.
 
 A server process imports the third-party stack once (torch, mmengine,
-mmcv, mmseg, mmpretrain: about 8 s of a script's start on a 2-core machine)
-and forks one child per script. The child is a process of its own (its own
+mmcv, mmseg, mmpretrain: most of a script's start-up time) and forks one
+child per script. The child is a process of its own (its own
 pid, exit code, signals, files), with the script's argv, working directory
 and environment; only the modules above are already imported. This package
 (``segface_mmseg``) is not, so the plugin's registration still runs in
