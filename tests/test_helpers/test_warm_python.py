@@ -42,8 +42,10 @@ def test_each_script_starts_without_the_plugin_in_its_own_process():
 
 
 def test_scripts_and_modules_see_their_arguments():
-    code, out = run_script(tool('tools', 'train.py') + ['--no-such-flag'])
-    assert code == 2 and 'unrecognized arguments: --no-such-flag' in out
+    code, out = run_script(
+        tool('tools', 'train.py') + ['x.py', '--no-such-flag'])
+    assert code == 2
+    assert 'train.py: error: unrecognized arguments: --no-such-flag' in out
     code, out = run_script([
         sys.executable, '-m', 'tests.helpers.fault_injection', 'kill', 'x',
         '--'
