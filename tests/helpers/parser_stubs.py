@@ -1,7 +1,7 @@
 # Copyright (c) segface-mmseg contributors. All rights reserved.
 """Stand-ins for FaceParser's parts: a random image, a detector returning
-given boxes, and a model run (ModelRunner.run) whose labels are known
-in advance."""
+given boxes, a model run (ModelRunner.run) whose labels are known in
+advance, and a recorder of the landmarks a model is given."""
 import numpy as np
 import torch
 from mmengine.structures import PixelData
@@ -34,3 +34,17 @@ def fake_run(confidence):
         return samples
 
     return forward
+
+
+def record_landmarks(model):
+    """Make ``model.test_step`` append each sample's metainfo ``landmarks``
+    (None where absent) to the returned list, then run as before."""
+    seen = []
+    test_step = model.test_step
+
+    def spy(data):
+        seen.extend(s.metainfo.get('landmarks') for s in data['data_samples'])
+        return test_step(data)
+
+    model.test_step = spy
+    return seen

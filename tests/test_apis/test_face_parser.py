@@ -11,7 +11,8 @@ from PIL import Image
 from segface_mmseg.apis import FaceDetection, FaceParser
 from segface_mmseg.apis.face_crops import box_frame, image_to_crop_matrix
 from segface_mmseg.classes import CELEBAMASK_HQ_CLASSES, FACE_PALETTE
-from tests.helpers.parser_stubs import boxes_detector, fake_run, random_image
+from tests.helpers.parser_stubs import (boxes_detector, fake_run, random_image,
+                                        record_landmarks)
 from tests.helpers.photos import PLACEMENTS, group_photo
 from tests.helpers.tiny_model import SIZE, save_checkpoint
 
@@ -119,14 +120,7 @@ def test_landmarks_reach_the_model_in_the_network_frame(
         detector=boxes_detector(([100, 100, 200, 200], 1.0, points)),
         crop_mode='box',
         margin=0.5)
-    seen = []
-    test_step = parser.model.test_step
-
-    def spy(data):
-        seen.extend(s.metainfo.get('landmarks') for s in data['data_samples'])
-        return test_step(data)
-
-    parser.model.test_step = spy
+    seen = record_landmarks(parser.model)
     parser.parse(random_image(300, 400))
     # the crop [50, 250]^2 of pixel indices (side 200), i.e. [50.5, 250.5]
     # in the landmarks' frame (pixel edges at integers) -> 64 x 64, scaled

@@ -4,7 +4,7 @@ import numpy as np
 import torch
 
 from segface_mmseg.apis import ModelRunner
-from tests.helpers.parser_stubs import random_image
+from tests.helpers.parser_stubs import random_image, record_landmarks
 
 
 def test_runs_batch_size_images_per_forward_lazily_and_in_order(
@@ -43,14 +43,7 @@ def test_runs_batch_size_images_per_forward_lazily_and_in_order(
 def test_landmarks_reach_the_model_as_float32_metainfo(tiny_config,
                                                        tiny_checkpoint):
     runner = ModelRunner(tiny_config, tiny_checkpoint)
-    seen = []
-    test_step = runner.model.test_step
-
-    def spy(data):
-        seen.extend(s.metainfo.get('landmarks') for s in data['data_samples'])
-        return test_step(data)
-
-    runner.model.test_step = spy
+    seen = record_landmarks(runner.model)
     points = np.arange(10, dtype=np.float64).reshape(5, 2)
     list(runner.run([(random_image(), points), (random_image(), None)]))
     assert seen[0].dtype == np.float32 and (seen[0] == points).all()
