@@ -29,7 +29,7 @@ import torch
 from . import MOBILENET_V3_512, cpu_description, write_table
 from .latency import build, timed
 from .reference import reference_forward
-from .runtimes import ONNXRuntimeModel
+from .runtimes import ONNXRuntimeModel, ort_session
 
 RUNTIMES = ('onnxruntime', 'openvino')
 
@@ -49,14 +49,9 @@ def parse_args(argv=None):
 
 def onnxruntime_pair(onnx_model, threads):
     """``(fp32, int8)`` forwards of onnxruntime: raw RGB -> logits."""
-    import onnxruntime as ort
 
     def session(path):
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        run = ort.InferenceSession(
-            path, options, providers=['CPUExecutionProvider']).run
+        run = ort_session(path, threads).run
         return lambda raw: run(None, {'input': raw})[0]
 
     return session(onnx_model.fp32_path), session(onnx_model.path)

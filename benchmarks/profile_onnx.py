@@ -26,7 +26,7 @@ import torch
 
 from . import MOBILENET_V3_512, cpu_description, write_table
 from .latency import build
-from .runtimes import ONNXRuntimeModel
+from .runtimes import ONNXRuntimeModel, ort_session
 
 # op types of onnxruntime's int8 kernels (after its graph optimisations
 # fuse the QDQ pairs around a Conv / MatMul / Gemm)
@@ -76,16 +76,8 @@ def op_times(trace: list, warmup: int) -> dict:
 def profile(path: str, feed: dict, threads: int, repeat: int,
             warmup: int) -> dict:
     """:func:`op_times` of ``warmup + repeat`` runs of an ONNX file."""
-    import onnxruntime as ort
     with tempfile.TemporaryDirectory() as folder:
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.enable_profiling = True
-        options.profile_file_prefix = osp.join(folder, 'profile')
-        session = ort.InferenceSession(
-            path, options, providers=['CPUExecutionProvider'])
+        session = ort_session(path, threads, osp.join(folder, 'profile'))
         for _ in range(warmup + repeat):
             session.run(None, feed)
         trace_file = session.end_profiling()

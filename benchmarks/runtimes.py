@@ -22,6 +22,22 @@ def bf16_forward(model):
     return forward
 
 
+def ort_session(path: str, threads: int, profile_prefix: str = None):
+    """An onnxruntime CPU session of an ONNX file on ``threads`` threads,
+    one op at a time; with ``profile_prefix``, profiling into files named
+    so (``session.end_profiling()`` gives the file)."""
+    import onnxruntime as ort
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    if profile_prefix is not None:
+        options.enable_profiling = True
+        options.profile_file_prefix = profile_prefix
+    return ort.InferenceSession(
+        path, options, providers=['CPUExecutionProvider'])
+
+
 class ONNXRuntimeModel:
     """The model exported by ``tools/deployment/pytorch2onnx.py`` (dynamic
     batch, normalisation inside the graph), run by onnxruntime's CPU
@@ -61,13 +77,7 @@ class ONNXRuntimeModel:
     def session(self, threads: int):
         """An onnxruntime session that runs on ``threads`` threads."""
         if threads not in self._sessions:
-            import onnxruntime as ort
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = threads
-            options.inter_op_num_threads = 1
-            options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-            self._sessions[threads] = ort.InferenceSession(
-                self.path, options, providers=['CPUExecutionProvider'])
+            self._sessions[threads] = ort_session(self.path, threads)
         return self._sessions[threads]
 
     def forward(self, threads: int):

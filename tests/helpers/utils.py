@@ -164,14 +164,14 @@ def run_script(args, timeout=300, **env):
     a server that has the third-party stack imported
     (:mod:`tests.helpers.warm_python`); anything else in a new one.
     """
+    base = script_env()
     if args[0] == sys.executable and not env:
         from tests.helpers.warm_python import WarmPython
-        return WarmPython.get(script_env()).run(
-            list(args), REPO_ROOT, script_env(), timeout)
+        return WarmPython.get(base).run(list(args), REPO_ROOT, base, timeout)
     proc = subprocess.run(
         args,
         cwd=REPO_ROOT,
-        env=dict(script_env(), **env),
+        env=dict(base, **env),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -128,7 +128,6 @@ class WarmPython:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             bufsize=0)
-        self.finished = {}
         assert self._message(timeout=600) == dict(ready=True)
         atexit.register(self.proc.kill)
 
@@ -160,14 +159,14 @@ class WarmPython:
             self.proc.stdin.write(json.dumps(request).encode() + b'\n')
             pid = self._message(timeout=60)['pid']
             deadline = time.monotonic() + timeout
-            while pid not in self.finished:
+            while True:  # (a child killed by an earlier timeout may report)
                 message = self._message(deadline - time.monotonic())
                 if message is None:
                     os.kill(pid, signal.SIGKILL)
                     raise subprocess.TimeoutExpired(argv, timeout)
-                self.finished[message['pid']] = message['status']
-            return (self.finished.pop(pid),
-                    output.read().decode(errors='replace'))
+                if message['pid'] == pid:
+                    return (message['status'],
+                            output.read().decode(errors='replace'))
 
 
 if __name__ == '__main__':
